@@ -1,0 +1,86 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .audit import audit_event_record
+from .models import AuditEvent, SignInThrottle, User, UserSession
+from .throttling import signin_throttles_clear
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "domain_label", "is_active", "locked_at", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", ("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = ["last_login", "date_joined", "locked_at"]
+    actions = ["lock_accounts", "unlock_accounts"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language", "preferred_method")}),
+        (_("Permissions"), {"fields": ("is_active", "locked_at", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),)
+
+    @admin.display(description=_("domain"))
+    def domain_label(self, obj: User) -> str:
+        return obj.domain_label
+
+    @admin.action(description=_("Lock the selected accounts"))
+    def lock_accounts(self, request, queryset):
+        count = 0
+        for user in queryset.filter(locked_at__isnull=True):
+            user.locked_at = timezone.now()
+            user.save(update_fields=["locked_at"])
+            audit_event_record(kind=AuditEvent.Kind.ACCOUNT_LOCKED, request=request, user=user, by=request.user.email)
+            count += 1
+        self.message_user(request, ngettext("%d account locked.", "%d accounts locked.", count) % count, messages.SUCCESS)
+
+    @admin.action(description=_("Unlock the selected accounts (and clear their failed sign-ins)"))
+    def unlock_accounts(self, request, queryset):
+        for user in queryset:
+            user.locked_at = None
+            user.save(update_fields=["locked_at"])
+            signin_throttles_clear(email=user.email)
+            audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UNLOCKED, request=request, user=user, by=request.user.email)
+        count = queryset.count()
+        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", count) % count, messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "user", "email", "ip_address"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["email", "ip_address", "user__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInThrottle)
+class SignInThrottleAdmin(admin.ModelAdmin):
+    list_display = ["scope", "key", "failures", "last_failure_at", "locked_until", "is_locked"]
+    list_filter = ["scope"]
+    search_fields = ["key"]
+    actions = ["delete_selected"]
+
+    @admin.display(boolean=True, description=_("locked now"))
+    def is_locked(self, obj: SignInThrottle) -> bool:
+        return obj.is_locked
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    list_display = ["user", "ip_address", "created_at", "last_activity_at"]
+    search_fields = ["user__email", "ip_address"]
+    readonly_fields = ["user", "session_key", "ip_address", "user_agent", "created_at", "last_activity_at"]
+    list_select_related = ["user"]

@@ -1,0 +1,36 @@
+"""Settings of the accounts app, with their defaults, read at call time.
+
+Every limit says its number and why. Override any of them in Django settings under the
+same name.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Email domains whose people are staff ("Interne"); everyone else is "Externe".
+    "ACCOUNTS_INTERNAL_DOMAINS": ["eulogin.example.org"],
+    # Brute force, per account (keyed by the typed email, so unknown emails behave the
+    # same as known ones): 5 failures free, then a lock that doubles with each further
+    # failure, from 1 minute up to 1 day. NIST 800-63B asks for at most 100 consecutive
+    # failures before a lock; this is well under it.
+    "ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES": 5,
+    # Per client IP: 30 failures free (a shared NAT holds many people), then the same
+    # doubling locks.
+    "ACCOUNTS_LOCKOUT_IP_FREE_FAILURES": 30,
+    "ACCOUNTS_LOCKOUT_BASE_SECONDS": 60,  # first lock: 1 minute
+    "ACCOUNTS_LOCKOUT_MAX_SECONDS": 24 * 3600,  # longest lock: 1 day
+    # Failures older than this are forgotten: 1 day without a failure resets a counter.
+    "ACCOUNTS_LOCKOUT_RESET_SECONDS": 24 * 3600,
+    # A pending sign-in (email typed, factors still to prove) lasts 15 minutes.
+    "ACCOUNTS_SIGNIN_TIMEOUT_SECONDS": 15 * 60,
+    # Sessions: last activity is written at most once a minute, to spare the database.
+    "ACCOUNTS_SESSION_TOUCH_SECONDS": 60,
+    # Recent sign-in for sensitive changes (phones, deletion): 10 minutes.
+    "ACCOUNTS_REAUTHENTICATION_SECONDS": 10 * 60,
+    # Registration verification links are valid 24 hours.
+    "ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS": 24 * 3600,
+}
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])

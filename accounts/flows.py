@@ -1,0 +1,76 @@
+"""The sign-in in progress, kept in the session so any web process can continue it.
+
+Step 1 records the typed email (and where to go afterwards); step 2 checks the password and
+either completes the sign-in or hands over to the chosen method's further step, which
+completes it with `signin_complete` once its factor is proved.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth import login
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import conf, factors, throttling
+from .audit import audit_event_record
+from .models import AuditEvent
+
+PENDING_KEY = "eulogin_signin"
+BACKEND = "accounts.backends.EmailBackend"
+
+
+def signin_pending_start(request: HttpRequest, *, email: str, next_url: str | None) -> None:
+    request.session[PENDING_KEY] = {
+        "email": email,
+        "next": next_url or "",
+        "started_at": timezone.now().isoformat(),
+    }
+
+
+def signin_pending(request: HttpRequest) -> dict | None:
+    """The pending sign-in, or None if there is none or it is too old."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return None
+    started = datetime.fromisoformat(pending["started_at"])
+    if (timezone.now() - started).total_seconds() > conf.get("ACCOUNTS_SIGNIN_TIMEOUT_SECONDS"):
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return pending
+
+
+def signin_pending_update(request: HttpRequest, **values) -> None:
+    pending = request.session.get(PENDING_KEY) or {}
+    pending.update(values)
+    request.session[PENDING_KEY] = pending
+
+
+def signin_pending_next_url(request: HttpRequest) -> str:
+    pending = request.session.get(PENDING_KEY) or {}
+    return pending.get("next") or ""
+
+
+def signin_pending_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_KEY, None)
+
+
+def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
+    """Sign `user` in with the factors in `proved` ({"kind": ..., "at": iso, ...}).
+
+    A new session key is issued (no session fixation); the factors of any earlier session
+    are dropped. Returns where to go next ('' for the default page).
+    """
+    next_url = signin_pending_next_url(request)
+    login(request, user, backend=BACKEND)
+    signin_pending_clear(request)
+    now = timezone.now().isoformat()
+    request.session[factors.SESSION_KEY] = [{"at": now, **f} for f in proved]
+    throttling.signin_success_record(email=user.email)
+    audit_event_record(
+        kind=AuditEvent.Kind.SIGNIN_SUCCEEDED,
+        request=request,
+        user=user,
+        factors=[f["kind"] for f in proved],
+        strength=factors.session_strength(request),
+    )
+    return next_url

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+def language_cookie_set(request: HttpRequest, response: HttpResponse) -> None:
+    """After a sign-in, speak the person's preferred language from now on."""
+    user = getattr(request, "user", None)
+    language = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
+    if language and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

@@ -1,0 +1,30 @@
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from . import conf
+from .models import UserSession
+from .services import user_session_start
+
+
+class UserSessionMiddleware:
+    """Keep "last activity" of signed-in sessions, written at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        key = request.session.session_key if hasattr(request, "session") else None
+        if key and user is not None and user.is_authenticated:
+            interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
+            if cache.add(f"accounts:session-touch:{key}", 1, timeout=interval):
+                now = timezone.now()
+                updated = UserSession.objects.filter(
+                    session_key=key, user=user, last_activity_at__lt=now - timedelta(seconds=interval)
+                ).update(last_activity_at=now)
+                if not updated and not UserSession.objects.filter(session_key=key).exists():
+                    user_session_start(request=request, user=user)
+        return response

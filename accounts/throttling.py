@@ -1,0 +1,75 @@
+"""Brute-force limits on passwords, per account and per client IP.
+
+Counters live in the database so that every web process sees the same numbers, and admins
+see them in Django admin. The account counter is keyed by the email as typed (lowercased),
+so an unknown email locks exactly like a known one and reveals nothing.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import conf
+from .models import SignInThrottle
+
+Scope = SignInThrottle.Scope
+
+
+def _keys(*, email: str, ip: str | None) -> list[tuple[str, str, int]]:
+    keys = [(Scope.ACCOUNT, email.strip().lower()[:254], conf.get("ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES"))]
+    if ip:
+        keys.append((Scope.IP, ip, conf.get("ACCOUNTS_LOCKOUT_IP_FREE_FAILURES")))
+    return keys
+
+
+def lock_duration(*, failures: int, free_failures: int) -> timedelta | None:
+    """No lock for the free failures, then base × 2^(n − free − 1), capped."""
+    over = failures - free_failures
+    if over <= 0:
+        return None
+    seconds = conf.get("ACCOUNTS_LOCKOUT_BASE_SECONDS") * 2 ** min(over - 1, 32)
+    return timedelta(seconds=min(seconds, conf.get("ACCOUNTS_LOCKOUT_MAX_SECONDS")))
+
+
+def signin_locked_until(*, email: str, ip: str | None) -> datetime | None:
+    """When the account or the IP may try again, if either is locked now."""
+    now = timezone.now()
+    until = None
+    for scope, key, _free in _keys(email=email, ip=ip):
+        row = SignInThrottle.objects.filter(scope=scope, key=key, locked_until__gt=now).first()
+        if row and (until is None or row.locked_until > until):
+            until = row.locked_until
+    return until
+
+
+def signin_failure_record(*, email: str, ip: str | None) -> datetime | None:
+    """Count one failed password; return the lock it caused, if any."""
+    now = timezone.now()
+    reset_after = timedelta(seconds=conf.get("ACCOUNTS_LOCKOUT_RESET_SECONDS"))
+    until = None
+    for scope, key, free in _keys(email=email, ip=ip):
+        with transaction.atomic():
+            SignInThrottle.objects.get_or_create(scope=scope, key=key)
+            row = SignInThrottle.objects.select_for_update().get(scope=scope, key=key)
+            if row.last_failure_at and now - row.last_failure_at > reset_after:
+                row.failures = 0
+            row.failures += 1
+            row.last_failure_at = now
+            duration = lock_duration(failures=row.failures, free_failures=free)
+            if duration:
+                row.locked_until = now + duration
+                until = max(until, row.locked_until) if until else row.locked_until
+            row.save(update_fields=["failures", "last_failure_at", "locked_until"])
+    return until
+
+
+def signin_success_record(*, email: str) -> None:
+    """A correct password ends the account's run of failures (not the IP's)."""
+    SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=email.strip().lower()).delete()
+
+
+def signin_throttles_clear(*, email: str) -> int:
+    """For admins: unlock an account now."""
+    deleted, _ = SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=email.strip().lower()).delete()
+    return deleted

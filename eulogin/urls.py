@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts.views import language_set
+
+admin.site.site_header = "eulogin administration"
+admin.site.site_title = "eulogin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    path("i18n/setlang/", language_set, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("account/", include("accounts.urls")),
+    path("sms/", include("mfa_sms.urls")),
+    path("cas/", include("cas.urls")),
+    path("traces/", include("traces_gateway.urls")),
+    path("dev/outbox/", include("devoutbox.urls")),
+]

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MfaSmsConfig(AppConfig):
+    name = "mfa_sms"

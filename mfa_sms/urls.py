@@ -1,0 +1,2 @@
+app_name = "mfa_sms"
+urlpatterns: list = []

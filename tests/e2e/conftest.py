@@ -1,0 +1,72 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Chromium is launched from /usr/bin/chromium (never downloaded). If it is missing the
+tests fail, they do not skip: CI installs it with apt-get.
+"""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def dev_outbox(settings):
+    settings.EMAIL_BACKEND = "devoutbox.backends.EmailBackend"
+    settings.DEVOUTBOX_ENABLED = True
+
+
+def new_page(browser, locale: str) -> Page:
+    context = browser.new_context(locale=locale, extra_http_headers={"Accept-Language": locale})
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+@pytest.fixture(params=["fr", "en"])
+def page_in(request, browser, live_server, dev_outbox):
+    """A fresh browser page whose Accept-Language is French, then English."""
+    page = new_page(browser, request.param)
+    page.locale = request.param
+    yield page
+    page.context.close()
+
+
+def outbox_latest(page: Page, live_server_url: str, *, to: str, channel: str = "email") -> str:
+    """Open the dev outbox in the browser and return the newest message's text for `to`."""
+    page.goto(f"{live_server_url}/dev/outbox/")
+    page.locator(f"#outbox tr.outbox-{channel}", has_text=to).first.get_by_role("link").click()
+    return page.locator("#message-body").inner_text()
+
+
+def first_link(text: str) -> str:
+    match = re.search(r"https?://\S+", text)
+    assert match, f"no link in: {text!r}"
+    return match.group(0)
+
+
+def sign_in_in_browser(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/account/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#next-button").click()
+    page.locator("#id_password").fill(password)
+    page.locator("#signin-button").click()

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class TracesGatewayConfig(AppConfig):
+    name = "traces_gateway"

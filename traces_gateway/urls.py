@@ -1,0 +1,2 @@
+app_name = "traces_gateway"
+urlpatterns: list = []
