@@ -52,3 +52,24 @@ class SignInPasswordForm(forms.Form):
             {"method": m, "radio": radios.get(m.code), "form": self.method_forms.get(m.code)}
             for m in self.methods
         ]
+
+
+class PasswordConfirmForm(forms.Form):
+    """Re-enter the current password (recent authentication, deletions, PANIC)."""
+
+    password = forms.CharField(
+        label=_("Current password"),
+        max_length=PASSWORD_INPUT_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is incorrect."), code="password_incorrect")
+        return password

@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/password/", views.SignInPasswordView.as_view(), name="login_password"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("my-account/", views.my_account, name="my_account"),
+    path("confirm-password/", views.reauthenticate, name="reauthenticate"),
 ]

@@ -17,7 +17,8 @@ from django.views.i18n import set_language
 from . import flows, throttling
 from .audit import audit_event_record
 from .factors import PASSWORD
-from .forms import SignInEmailForm, SignInPasswordForm
+from .factors import session_factor_add
+from .forms import PasswordConfirmForm, SignInEmailForm, SignInPasswordForm
 from .http import client_ip, safe_next_url
 from .language import language_cookie_set
 from .methods import method_get, method_start
@@ -171,3 +172,32 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@login_required
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """Ask for the password again before a sensitive change, then go back to it.
+
+    Wrong passwords count towards the same brute-force limits as the sign-in page.
+    """
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        email, ip = request.user.email, client_ip(request)
+        locked_until = throttling.signin_locked_until(email=email, ip=ip)
+        if locked_until:
+            form = PasswordConfirmForm(None, user=request.user)
+            form.add_error(None, _("Too many failed attempts. Please try again later."))
+            return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=429)
+        if form.is_valid():
+            throttling.signin_success_record(email=email)
+            session_factor_add(request, kind=PASSWORD)
+            return redirect(next_url or "accounts:my_account")
+        if "password" in form.errors:
+            throttling.signin_failure_record(email=email, ip=ip)
+            audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason="reauthentication")
+        return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=400)
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})

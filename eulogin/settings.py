@@ -238,3 +238,9 @@ LOGGING = {
 # Email is unique whatever its case, by a functional unique constraint (accounts.User),
 # which the auth check cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+# --- mfa_sms: environment-driven settings (defaults of the rest live in mfa_sms/conf.py) ---
+
+# --- cas: environment-driven settings (defaults of the rest live in cas/conf.py) ---
+
+# --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---

@@ -1,0 +1,41 @@
+"""View decorators for sensitive account changes."""
+
+from datetime import datetime
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from . import conf
+from .factors import PASSWORD, session_factors
+
+
+def password_proved_at(request) -> datetime | None:
+    for factor in session_factors(request):
+        if factor["kind"] == PASSWORD:
+            return datetime.fromisoformat(factor["at"])
+    return None
+
+
+def has_recent_authentication(request) -> bool:
+    proved = password_proved_at(request)
+    max_age = conf.get("ACCOUNTS_REAUTHENTICATION_SECONDS")
+    return proved is not None and (timezone.now() - proved).total_seconds() <= max_age
+
+
+def recent_authentication_required(view):
+    """Signed in, and the password proved within ACCOUNTS_REAUTHENTICATION_SECONDS;
+    otherwise ask for the password again, then come back here."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_recent_authentication(request):
+            return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
