@@ -7,12 +7,16 @@ completes it with `signin_complete` once its factor is proved.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import login
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 
 from . import conf, factors, throttling
 from .audit import audit_event_record
+from .http import safe_next_url
+from .language import language_cookie_set
 from .models import AuditEvent
 
 PENDING_KEY = "eulogin_signin"
@@ -74,3 +78,11 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
         strength=factors.session_strength(request),
     )
     return next_url
+
+
+def signin_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    """The response after a completed sign-in: on to `next_url` if it is safe, else home,
+    speaking the person's preferred language from now on."""
+    response = redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    language_cookie_set(request, response)
+    return response

@@ -11,6 +11,7 @@ from django.conf import settings
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
+from .signals import session_ended
 
 
 def _session_store(session_key: str) -> SessionBase:
@@ -42,6 +43,7 @@ def user_session_end(*, user: User, session_key: str, request: HttpRequest | Non
         return False
     _session_store(session_key).delete()
     audit_event_record(kind=AuditEvent.Kind.SESSION_ENDED, request=request, user=user)
+    session_ended.send(sender=UserSession, user=user, session_key=session_key)
     return True
 
 
@@ -60,10 +62,13 @@ def user_sessions_end_all(*, user: User, except_session_key: str | None = None, 
 def user_signout(*, request: HttpRequest) -> None:
     """End the current session (Déconnexion)."""
     user = request.user if request.user.is_authenticated else None
+    session_key = request.session.session_key
     if user is not None:
         audit_event_record(kind=AuditEvent.Kind.SIGNED_OUT, request=request, user=user)
-        UserSession.objects.filter(session_key=request.session.session_key).delete()
+        UserSession.objects.filter(session_key=session_key).delete()
     logout(request)
+    if user is not None and session_key:
+        session_ended.send(sender=UserSession, user=user, session_key=session_key)
 
 
 def user_set_language(*, user: User, language: str) -> None:

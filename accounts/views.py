@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from .factors import PASSWORD
 from .factors import session_factor_add
 from .forms import PasswordConfirmForm, SignInEmailForm, SignInPasswordForm
 from .http import client_ip, safe_next_url
-from .language import language_cookie_set
 from .methods import method_get, method_start
 from .models import AuditEvent, User, email_domain_label
 from .services import user_set_language, user_signout
@@ -30,12 +29,6 @@ protected = [never_cache, csrf_protect]
 
 # Remembers, per browser, the method to offer first on the password step.
 METHOD_COOKIE = "eulogin_method"
-
-
-def _finish(request: HttpRequest, next_url: str) -> HttpResponse:
-    response = redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
-    language_cookie_set(request, response)
-    return response
 
 
 @method_decorator(protected, name="dispatch")
@@ -120,7 +113,7 @@ class SignInPasswordView(View):
         flows.signin_pending_update(request, password_proved=proved, method=method.code)
         response = method_start(method, request, user, sub.cleaned_data if sub else {})
         if response is None:
-            response = _finish(request, flows.signin_complete(request, user=user, proved=[proved]))
+            response = flows.signin_redirect(request, flows.signin_complete(request, user=user, proved=[proved]))
         response.set_cookie(METHOD_COOKIE, user.preferred_method or method.code, max_age=365 * 24 * 3600, httponly=True,
                             secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
         return response
