@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+DEMO_PORT ?= 8001
 
 # Development defaults: SQLite, tasks in-process, email and SMS to the dev outbox.
 RUN_ENV := DEBUG=true
@@ -28,15 +29,18 @@ messages: install
 
 run: messages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
-	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) TRACES_SERVICE_URL=http://$(HOST):$(DEMO_PORT)/ $(PY) manage.py seed_demo
+	$(PY) -m traces_gateway.demo_site migrate --noinput -v 0
 	@echo ""
-	@echo "  eulogin:      http://$(HOST):$(PORT)/account/login/"
-	@echo "  Mon compte:   http://$(HOST):$(PORT)/account/my-account/"
-	@echo "  dev outbox:   http://$(HOST):$(PORT)/dev/outbox/"
-	@echo "  admin:        http://$(HOST):$(PORT)/admin/"
-	@echo "  demo user:    demo@example.org / admin@example.org, password: $${EULOGIN_DEMO_PASSWORD:-demo-eulogin-2024}"
+	@echo "  eulogin:          http://$(HOST):$(PORT)/account/login/"
+	@echo "  demo TRACES NT:   http://$(HOST):$(DEMO_PORT)/"
+	@echo "  dev outbox:       http://$(HOST):$(PORT)/dev/outbox/"
+	@echo "  admin:            http://$(HOST):$(PORT)/admin/"
+	@echo "  demo users:       demo@example.org, admin@example.org; password: $${EULOGIN_DEMO_PASSWORD:-demo-eulogin-2024}"
 	@echo ""
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEMO_TRACES_CAS_SERVER_URL=http://$(HOST):$(PORT)/cas/ $(PY) -m traces_gateway.demo_site runserver \
+		$(HOST):$(DEMO_PORT) --noreload & demo=$$!; trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) TRACES_SERVICE_URL=http://$(HOST):$(DEMO_PORT)/ $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: messages
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
