@@ -240,6 +240,22 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
 # --- mfa_sms: environment-driven settings (defaults of the rest live in mfa_sms/conf.py) ---
+# The SMS backend, a dotted path like EMAIL_BACKEND: the dev outbox when DEBUG is on,
+# Twilio otherwise (mfa_sms/backends/: console, filebased, locmem, outbox, twilio).
+SMS_BACKEND = env.str(
+    "SMS_BACKEND", default="mfa_sms.backends.outbox.SmsBackend" if DEBUG else "mfa_sms.backends.twilio.SmsBackend"
+)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_STATUS_CALLBACK_URL = env.str("TWILIO_STATUS_CALLBACK_URL", default="")
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
+TWILIO_TIMEOUT_SECONDS = env.int("TWILIO_TIMEOUT_SECONDS", default=10)
+MFA_SMS_FILE_PATH = env.str("MFA_SMS_FILE_PATH", default="")
+MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
+if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
+    MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
 
 # --- cas: environment-driven settings (defaults of the rest live in cas/conf.py) ---
 

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MfaSmsConfig(AppConfig):
     name = "mfa_sms"
+    verbose_name = _("SMS second factor")
+
+    def ready(self) -> None:
+        from accounts.methods import method_register
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .signin import SMS_METHOD
+
+        method_register(SMS_METHOD)

@@ -1,0 +1,65 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import PhoneDevice, SmsMessage, SmsMethodLock
+from .phones import phone_mask
+from .services import sms_method_unlock
+
+
+@admin.register(PhoneDevice)
+class PhoneDeviceAdmin(admin.ModelAdmin):
+    """Numbers are shown masked: an administrator has no need to read them."""
+
+    list_display = ["masked", "user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email", "name"]
+    fields = ["user", "name", "masked", "confirmed", "created_at", "last_used_at", "throttling_failure_count",
+              "throttling_failure_timestamp"]
+    readonly_fields = ["user", "masked", "created_at", "last_used_at", "throttling_failure_count",
+                       "throttling_failure_timestamp"]
+
+    @admin.display(description=_("mobile phone number"))
+    def masked(self, obj):
+        return obj.masked_number
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "masked_to", "status", "error_code", "provider_id", "attempts", "sent_at", "delivered_at"]
+    list_filter = ["status", "permanent_failure", "backend"]
+    search_fields = ["provider_id", "user__email"]
+    exclude = ["to", "body_hash"]
+    readonly_fields = [f.name for f in SmsMessage._meta.fields if f.name not in {"to", "body_hash"}] + ["masked_to"]
+
+    @admin.display(description=_("to"))
+    def masked_to(self, obj):
+        return phone_mask(obj.to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SmsMethodLock)
+class SmsMethodLockAdmin(admin.ModelAdmin):
+    list_display = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
+    list_filter = [("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock the SMS method of the selected accounts"))
+    def unlock(self, request, queryset):
+        for lock in queryset.select_related("user"):
+            sms_method_unlock(user=lock.user, request=request)
+        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", queryset.count())
+                          % queryset.count(), messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,20 @@
+"""The sending task: one per SMS, acknowledged only once it has finished (acks_late), so a
+worker that dies mid-send loses nothing; the service makes the redelivery harmless."""
+
+from celery import shared_task
+
+from . import conf
+from .services import sms_message_deliver
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
+def sms_send(self, message_id: int, body: str) -> None:
+    """`body` carries the code: it lives only in the broker until the SMS is sent."""
+    max_retries = conf.get("MFA_SMS_SEND_MAX_RETRIES")
+    outcome = sms_message_deliver(message_id=message_id, body=body, final_attempt=self.request.retries >= max_retries)
+    if outcome.done:
+        return
+    # Transient failure (timeout, 5xx, 429): exponential backoff, bounded.
+    countdown = min(conf.get("MFA_SMS_SEND_RETRY_BASE_SECONDS") * 2 ** self.request.retries,
+                    conf.get("MFA_SMS_SEND_RETRY_MAX_SECONDS"))
+    raise self.retry(countdown=countdown, exc=outcome.retry_error)

@@ -1,0 +1,356 @@
+"""Thin views: a form, one service call, a page or a redirect."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from accounts import flows
+from accounts.decorators import recent_authentication_required
+from accounts.forms import PasswordConfirmForm
+from accounts.http import safe_next_url
+
+from . import conf, selectors, services
+from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
+from .models import Challenge, PhoneDevice
+from .phones import phone_format
+from .services import VerifyResult
+from .signin import PROBLEMS
+
+protected = [never_cache, csrf_protect]
+Purpose = Challenge.Purpose
+
+# Why the provider refused a number, in words the person can act on.
+DELIVERY_PROBLEMS = {
+    "21211": gettext_lazy("This number is not a valid mobile phone number according to the SMS provider."),
+    "21614": gettext_lazy("This number cannot receive SMS."),
+    "21610": gettext_lazy("This number has refused our SMS (it replied STOP). Send START to the sender to allow them."),
+    "21408": gettext_lazy("SMS cannot be sent to this country."),
+}
+
+
+def _delivery_problem(challenge_id: int | None) -> str:
+    if not challenge_id:
+        return ""
+    message = selectors.challenge_delivery_problem(challenge_id=challenge_id)
+    if message is None:
+        return ""
+    reason = DELIVERY_PROBLEMS.get(message.error_code)
+    return str(reason) if reason else _("The SMS could not be sent to this number. Please check the number.")
+
+
+_VERIFY_ERRORS = {
+    VerifyResult.WRONG: lambda: _("The challenge code is incorrect. Please check it and try again."),
+    VerifyResult.EXPIRED: lambda: _("This challenge code is no longer valid. Please ask for a new code."),
+    VerifyResult.THROTTLED: lambda: _("Too many wrong codes in a row. Please wait a few seconds and try again."),
+    VerifyResult.LOCKED: lambda: str(services.REFUSED_LOCKED),
+}
+
+
+def _challenge_response(request, *, purpose: str, state: dict | None, device: PhoneDevice | None, on_success,
+                        cancel_url: str, title: str, full_number: bool = False, error: str = "") -> HttpResponse:
+    """The challenge page of every purpose: the number, the code field, "Finaliser",
+    "Annuler", and a resend. `on_success()` returns the response after a correct code."""
+    form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
+    status = 200
+    if request.method == "POST" and state is not None and device is not None and not error:
+        action = request.POST.get("action")
+        if action == "resend":
+            try:
+                services.challenge_issue(request=request, device=device, purpose=purpose,
+                                         state={k: v for k, v in state.items() if k in {"next"}})
+                messages.success(request, _("A new code has been sent. The previous one no longer works."))
+                return redirect(request.get_full_path())
+            except services.SmsRefused as refused:
+                error, status = str(refused.message), 429
+        elif action == "verify" and form.is_valid():
+            result = services.challenge_verify(request=request, purpose=purpose, code=form.cleaned_data["code"])
+            if result is VerifyResult.OK:
+                return on_success()
+            form.add_error("code", _VERIFY_ERRORS[result]())
+            status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
+        elif action == "verify":
+            status = 400
+        else:
+            return HttpResponseBadRequest()
+    state = services.challenge_state(request, purpose=purpose) or state
+    context = {
+        "form": form,
+        "title": title,
+        "purpose": purpose,
+        "number": (phone_format(device.number) if full_number else device.masked_number) if device else "",
+        "cancel_url": cancel_url,
+        "error": error or (state or {}).get("refused", ""),
+        "delivery_problem": _delivery_problem((state or {}).get("challenge")),
+        "can_verify": bool(state and state.get("challenge")) and not error,
+        "can_resend": device is not None and not (error and not state),
+        "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
+    }
+    return render(request, "mfa_sms/challenge.html", context, status=status if not error or status != 200 else 400)
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+@method_decorator([sensitive_post_parameters("code"), *protected], name="dispatch")
+class SignInChallengeView(View):
+    """After the password: the SMS code of "Mobile phone + SMS"."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = flows.signin_pending(request)
+        self.state = services.challenge_state(request, purpose=Purpose.SIGNIN)
+        if self.pending is None or not self.pending.get("password_proved") or self.state is None:
+            services.challenge_state_clear(request)
+            messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
+            return redirect("accounts:login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _device(self):
+        user = get_user_model().objects.filter(pk=self.state["user"]).first()
+        if user is None:
+            return None
+        return selectors.phone_device_for_user(user=user, pk=self.state.get("device"), confirmed=True)
+
+    def get(self, request):
+        return self._page(request)
+
+    def post(self, request):
+        if request.POST.get("action") == "cancel":
+            services.challenge_state_clear(request)
+            flows.signin_pending_clear(request)
+            return redirect("accounts:login")
+        return self._page(request)
+
+    def _page(self, request):
+        problem = PROBLEMS.get(self.state.get("problem", ""))
+        device = self._device() if not problem else None
+        if not problem and device is None:
+            problem = PROBLEMS["no_match"]
+
+        def success():
+            user = device.user
+            services.challenge_state_clear(request)
+            proved = {"kind": "SMS", "at": timezone.now().isoformat(), "phone": device.masked_number}
+            next_url = flows.signin_complete(request, user=user, proved=[self.pending["password_proved"], proved])
+            return flows.signin_redirect(request, next_url)
+
+        return _challenge_response(
+            request, purpose=Purpose.SIGNIN, state=self.state if device else None, device=device, on_success=success,
+            cancel_url=reverse("accounts:login"), title=_("Challenge code sent by SMS to sign in"),
+            error=str(problem) if problem else "",
+        )
+
+
+# --- "Mon compte": numbers ---------------------------------------------------------------
+
+
+def fresh_sms_verification_required(view):
+    """Once the account has a confirmed number, changing numbers needs an SMS proved in
+    this session within MFA_SMS_FRESH_VERIFICATION_SECONDS (NIST 800-63B: binding a new
+    authenticator needs an existing one)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if selectors.phone_devices_confirmed(user=request.user) and not services.session_sms_proved_recently(request):
+            return redirect(f"{reverse('mfa_sms:verify')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def sensitive_change(view):
+    return never_cache(csrf_protect(recent_authentication_required(fresh_sms_verification_required(view))))
+
+
+@never_cache
+@login_required
+def phones(request: HttpRequest) -> HttpResponse:
+    """"Gérer mes numéros de téléphone portable": the owner sees their numbers in full."""
+    devices = selectors.phone_devices_confirmed(user=request.user)
+    rows = [{"device": d, "number": phone_format(d.number), "label_form": PhoneLabelForm(initial={"label": d.name},
+             prefix=f"d{d.pk}")} for d in devices]
+    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": services.sms_method_is_locked(user=request.user)})
+
+
+@require_POST
+@csrf_protect
+@login_required
+def phone_label(request: HttpRequest, pk: int) -> HttpResponse:
+    device = selectors.phone_device_for_user(user=request.user, pk=pk, confirmed=True)
+    if device is None:
+        raise Http404
+    form = PhoneLabelForm(request.POST, prefix=f"d{pk}")
+    if form.is_valid():
+        services.phone_device_rename(device=device, label=form.cleaned_data["label"])
+        messages.success(request, _("The label has been saved."))
+    else:
+        messages.error(request, _("The label is too long."))
+    return redirect("mfa_sms:phones")
+
+
+@sensitive_change
+def phone_add(request: HttpRequest) -> HttpResponse:
+    form = PhoneAddForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "mfa_sms/phone_add.html", {"form": form}, status=400)
+        device = services.phone_device_enrolment_start(
+            user=request.user, number=form.cleaned_data["phone"], label=form.cleaned_data["label"]
+        )
+        try:
+            services.challenge_issue(request=request, device=device, purpose=Purpose.ENROL)
+        except services.SmsRefused as refused:
+            form.add_error(None, str(refused.message))
+            return render(request, "mfa_sms/phone_add.html", {"form": form}, status=429)
+        return redirect("mfa_sms:phone_confirm")
+    return render(request, "mfa_sms/phone_add.html", {"form": form})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@csrf_protect
+@login_required
+def phone_confirm(request: HttpRequest) -> HttpResponse:
+    """The enrolment challenge: "Code challenge envoyé par SMS, pour l'ajout d'un numéro"."""
+    state = services.challenge_state(request, purpose=Purpose.ENROL)
+    device = selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=False) if state else None
+    if device is None:
+        return redirect("mfa_sms:phones")
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        services.challenge_state_clear(request)
+        device.delete()
+        return redirect("mfa_sms:phones")
+
+    def success():
+        services.challenge_state_clear(request)
+        if services.phone_device_confirm(request=request, device=device):
+            services.session_sms_proved(request=request, device=device)
+            messages.success(request, _("Your mobile phone number is now registered on your EU Login account."))
+        return redirect("mfa_sms:phones")
+
+    return _challenge_response(
+        request, purpose=Purpose.ENROL, state=state, device=device, on_success=success, full_number=True,
+        cancel_url=reverse("mfa_sms:phones"), title=_("Challenge code sent by SMS, to add a mobile phone number"),
+    )
+
+
+@sensitive_change
+def phone_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    device = selectors.phone_device_for_user(user=request.user, pk=pk, confirmed=True)
+    if device is None:
+        raise Http404
+    if request.method == "POST":
+        services.phone_device_remove(request=request, device=device)
+        messages.success(request, _("The mobile phone number has been removed."))
+        return redirect("mfa_sms:phones")
+    return render(request, "mfa_sms/phone_remove.html", {"device": device, "number": phone_format(device.number)})
+
+
+# --- verification of an existing number (step-up) ----------------------------------------
+
+
+@never_cache
+@csrf_protect
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Prove one of your confirmed numbers now, then go on to `next` (a change of numbers,
+    or a service that needs PASSWORD_SMS)."""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
+    devices = selectors.phone_devices_confirmed(user=request.user)
+    if not devices:
+        return redirect(next_url or "mfa_sms:phones")
+    form = DeviceChoiceForm(request.POST or None, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_issue(request=request, device=form.cleaned_data["device"], purpose=Purpose.VERIFY,
+                                     state={"next": next_url})
+            return redirect("mfa_sms:verify_challenge")
+        except services.SmsRefused as refused:
+            form.add_error(None, str(refused.message))
+    return render(request, "mfa_sms/verify.html", {"form": form, "next": next_url},
+                  status=200 if request.method == "GET" else 400)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@csrf_protect
+@login_required
+def verify_challenge(request: HttpRequest) -> HttpResponse:
+    state = services.challenge_state(request, purpose=Purpose.VERIFY)
+    device = selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=True) if state else None
+    if device is None:
+        return redirect("mfa_sms:verify")
+    next_url = safe_next_url(request, state.get("next")) or ""
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        services.challenge_state_clear(request)
+        return redirect("accounts:my_account")
+
+    def success():
+        services.challenge_state_clear(request)
+        services.session_sms_proved(request=request, device=device)
+        return redirect(next_url or "accounts:my_account")
+
+    return _challenge_response(
+        request, purpose=Purpose.VERIFY, state=state, device=device, on_success=success,
+        cancel_url=reverse("accounts:my_account"), title=_("Challenge code sent by SMS to confirm it is you"),
+    )
+
+
+def sms_step_up_url(next_url: str) -> str:
+    """Where to send a signed-in person who must prove SMS before going on to `next_url`."""
+    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
+
+
+# --- PANIC -------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@login_required
+def panic(request: HttpRequest) -> HttpResponse:
+    """"Supprimer tous mes appareils … (PANIC)": password, then every second factor goes,
+    every session ends, an email tells the person."""
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "mfa_sms/panic.html", {"form": form}, status=400)
+        services.phone_devices_panic(request=request, user=request.user)
+        return render(request, "mfa_sms/panic_done.html")
+    return render(request, "mfa_sms/panic.html", {"form": form})
+
+
+# --- Twilio delivery reports -------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest) -> HttpResponse:
+    """Twilio's status callback: verified by X-Twilio-Signature (403 otherwise); a repeated
+    report changes nothing."""
+    token = conf.get("TWILIO_AUTH_TOKEN")
+    url = conf.get("TWILIO_STATUS_CALLBACK_URL") or request.build_absolute_uri()
+    signature = request.META.get("HTTP_X_TWILIO_SIGNATURE", "")
+    if not token or not signature or not RequestValidator(token).validate(url, request.POST.dict(), signature):
+        return HttpResponseForbidden("invalid signature")
+    sid = request.POST.get("MessageSid", "")[:64]
+    status = request.POST.get("MessageStatus", "")[:20]
+    if not sid:
+        return HttpResponseBadRequest("MessageSid missing")
+    services.sms_status_update(provider_id=sid, provider_status=status, error_code=request.POST.get("ErrorCode", ""))
+    return HttpResponse(status=204)

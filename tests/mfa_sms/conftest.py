@@ -1,0 +1,53 @@
+import pytest
+from django.urls import reverse
+
+from mfa_sms.backends import locmem
+from mfa_sms.models import PhoneDevice
+from tests.conftest import sign_in
+
+NUMBER = "+33612345678"
+OTHER_NUMBER = "+32470000001"
+CODE_RE = r"([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})"
+
+
+@pytest.fixture(autouse=True)
+def sms_locmem(settings):
+    """Every SMS goes to mfa_sms.backends.locmem.outbox, emptied for each test."""
+    settings.SMS_BACKEND = "mfa_sms.backends.locmem.SmsBackend"
+    settings.MFA_SMS_THROTTLE_FACTOR = 0
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()
+
+
+def last_code(to: str | None = None) -> str:
+    import re
+
+    for sms in reversed(locmem.outbox):
+        if to is None or sms.to == to:
+            return re.search(CODE_RE, sms.body).group(1)
+    raise AssertionError("no SMS sent")
+
+
+@pytest.fixture
+def phone(user) -> PhoneDevice:
+    return PhoneDevice.objects.create(user=user, number=NUMBER, name="Work", confirmed=True)
+
+
+@pytest.fixture
+def sms_signin(client, user, phone):
+    """The password step passed with "Mobile phone + SMS": the code is in the outbox."""
+
+    def start(number: str = "+33 6 12 34 56 78"):
+        return sign_in(client, user.email, method="SMS", **{"sms-phone": number})
+
+    return start
+
+
+@pytest.fixture
+def reauthenticated_client(signed_in_client):
+    return signed_in_client
+
+
+def post_code(client, url_name: str, code: str, action: str = "verify"):
+    return client.post(reverse(url_name), {"action": action, "code": code})

@@ -1,0 +1,123 @@
+import pytest
+from django.urls import reverse
+
+from accounts.factors import session_strength
+from accounts.models import AuditEvent
+from mfa_sms.backends import locmem
+from mfa_sms.models import Challenge
+
+from .conftest import NUMBER, last_code, post_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_password_step_offers_mobile_phone_and_sms(client, user):
+    client.post(reverse("accounts:login"), {"email": user.email})
+    page = client.get(reverse("accounts:login_password")).content.decode()
+    assert 'value="SMS"' in page
+    assert 'name="sms-phone"' in page
+
+
+def test_a_correct_password_and_number_send_a_code_and_show_the_challenge_page(client, sms_signin):
+    response = sms_signin()
+    assert response.status_code == 302 and response.url == reverse("mfa_sms:signin")
+    assert [sms.to for sms in locmem.outbox] == [NUMBER]
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert "+33 6•• •• •• 78" in page
+    assert "+33 6 12 34 56 78" not in page
+    assert 'autocomplete="one-time-code"' in page
+    assert "15 minutes" in page
+
+
+def test_the_sms_ends_with_the_webotp_line(sms_signin):
+    sms_signin()
+    last_line = locmem.outbox[-1].body.splitlines()[-1]
+    assert last_line == f"@testserver #{last_code()}"
+
+
+def test_the_right_code_signs_in_with_strength_password_sms(client, sms_signin, user):
+    sms_signin()
+    before = client.session.session_key
+    response = post_code(client, "mfa_sms:signin", last_code().lower().replace("-", ""))
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert client.session.session_key != before
+    request = type("R", (), {"session": client.session})()
+    assert session_strength(request) == "PASSWORD_SMS"
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MFA_SUCCEEDED, user=user).exists()
+
+
+def test_a_wrong_code_does_not_sign_in(client, sms_signin):
+    sms_signin()
+    response = post_code(client, "mfa_sms:signin", "AAAA-AAAA" if last_code() != "AAAA-AAAA" else "BBBB-BBBB")
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert "incorrect" in response.content.decode()
+
+
+def test_a_number_that_is_not_confirmed_on_the_account_gets_a_clear_message_and_no_sms(client, sms_signin, make_user):
+    other = make_user(email="bob@example.org")
+    other.phonedevice_set.create(number="+32470000001", confirmed=True)
+    sms_signin("+32 470 00 00 01")
+    assert locmem.outbox == []
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert "does not match any confirmed mobile phone number of your account" in page
+    assert "bob@example.org" not in page and "+32" not in page
+    assert 'name="code"' not in page
+
+
+def test_an_account_without_a_phone_is_told_to_add_one(client, user):
+    from tests.conftest import sign_in
+
+    sign_in(client, user.email, method="SMS", **{"sms-phone": "+33 6 12 34 56 78"})
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert "has no confirmed mobile phone number" in page
+    assert locmem.outbox == []
+
+
+def test_a_wrong_password_sends_no_sms(client, user, phone):
+    from tests.conftest import sign_in
+
+    response = sign_in(client, user.email, password="wrong password!", method="SMS", **{"sms-phone": "+33612345678"})
+    assert response.status_code == 400
+    assert locmem.outbox == []
+
+
+def test_the_challenge_page_needs_a_pending_sign_in(client):
+    response = client.get(reverse("mfa_sms:signin"))
+    assert response.status_code == 302 and response.url == reverse("accounts:login")
+
+
+def test_cancel_abandons_the_sign_in(client, sms_signin):
+    sms_signin()
+    response = client.post(reverse("mfa_sms:signin"), {"action": "cancel"})
+    assert response.url == reverse("accounts:login")
+    assert client.get(reverse("mfa_sms:signin")).status_code == 302
+
+
+def test_resend_voids_the_previous_code(client, sms_signin, settings):
+    settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
+    sms_signin()
+    first = last_code()
+    client.post(reverse("mfa_sms:signin"), {"action": "resend"})
+    second = last_code()
+    assert len(locmem.outbox) == 2
+    assert Challenge.objects.filter(voided_at__isnull=False).count() == 1
+    if first != second:
+        assert post_code(client, "mfa_sms:signin", first).status_code == 400
+    assert post_code(client, "mfa_sms:signin", second).status_code == 302
+
+
+def test_resend_waits_for_the_cooldown(client, sms_signin):
+    sms_signin()
+    response = client.post(reverse("mfa_sms:signin"), {"action": "resend"})
+    assert response.status_code == 429
+    assert len(locmem.outbox) == 1
+    assert "wait a minute" in response.content.decode()
+
+
+def test_a_permanent_delivery_failure_is_shown_on_the_challenge_page(client, sms_signin, settings):
+    settings.SMS_BACKEND = "tests.mfa_sms.failing_backends.InvalidNumberBackend"
+    sms_signin()
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert "not a valid mobile phone number according to the SMS provider" in page
