@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from .audit import audit_event_record
 from .models import AuditEvent, SignInThrottle, User, UserSession
+from .services import user_session_end
 from .throttling import signin_throttles_clear
 
 
@@ -59,11 +60,24 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     list_select_related = ["user"]
 
+    actions = ["end_sessions"]
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the row would leave the session itself alive: use the action instead.
+        return False
+
+    @admin.action(description=_("End the selected sessions"), permissions=["view"])
+    def end_sessions(self, request, queryset):
+        count = 0
+        for session in queryset.select_related("user"):
+            count += user_session_end(user=session.user, session_key=session.session_key, request=request)
+        self.message_user(request, ngettext("%d session ended.", "%d sessions ended.", count) % count, messages.SUCCESS)
 
 
 @admin.register(SignInThrottle)
@@ -82,5 +96,26 @@ class SignInThrottleAdmin(admin.ModelAdmin):
 class UserSessionAdmin(admin.ModelAdmin):
     list_display = ["user", "ip_address", "created_at", "last_activity_at"]
     search_fields = ["user__email", "ip_address"]
-    readonly_fields = ["user", "session_key", "ip_address", "user_agent", "created_at", "last_activity_at"]
+    # The session key is a bearer secret: whoever reads it can be that person. Never shown.
+    fields = ["user", "ip_address", "user_agent", "created_at", "last_activity_at"]
+    readonly_fields = fields
     list_select_related = ["user"]
+
+    actions = ["end_sessions"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the row would leave the session itself alive: use the action instead.
+        return False
+
+    @admin.action(description=_("End the selected sessions"), permissions=["view"])
+    def end_sessions(self, request, queryset):
+        count = 0
+        for session in queryset.select_related("user"):
+            count += user_session_end(user=session.user, session_key=session.session_key, request=request)
+        self.message_user(request, ngettext("%d session ended.", "%d sessions ended.", count) % count, messages.SUCCESS)

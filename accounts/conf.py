@@ -29,6 +29,15 @@ DEFAULTS = {
     "ACCOUNTS_REAUTHENTICATION_SECONDS": 10 * 60,
     # Registration verification links are valid 24 hours.
     "ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS": 24 * 3600,
+    # Emails sent on request (registration, lost password) are rate limited so nobody can
+    # flood a mailbox or use us as a mail cannon. Within one window of 1 hour: 3 requests
+    # per email address (a person who lost the first email tries twice more; beyond that
+    # it is somebody else), and 20 per client IP (a shared NAT, an office).
+    "ACCOUNTS_EMAIL_REQUEST_WINDOW_SECONDS": 3600,
+    "ACCOUNTS_EMAIL_REQUESTS_PER_ADDRESS": 3,
+    "ACCOUNTS_EMAIL_REQUESTS_PER_IP": 20,
+    # Names are shown on every page and in the admin: 150 characters, like Django's.
+    "ACCOUNTS_NAME_MAX_LENGTH": 150,
 }
 
 

@@ -1,7 +1,13 @@
+import unicodedata
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .methods import methods_enabled
+from .models import User
 
 # Passwords are checked against at most this many characters: enough for any passphrase,
 # small enough that a megabyte "password" cannot tie up the hasher.
@@ -73,3 +79,91 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is incorrect."), code="password_incorrect")
         return password
+
+
+def _refuse_control_characters(value: str) -> None:
+    # Names are shown on pages, in the admin and in emails: no invisible or control
+    # characters (which also rules out line breaks that could forge email lines).
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
+        raise forms.ValidationError(_("Please remove the invisible or control characters."), code="control_character")
+
+
+class NameField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("validators", [_refuse_control_characters])
+        super().__init__(**kwargs)
+
+
+def _cap_password_fields(form: forms.Form, *names: str) -> None:
+    """Refuse overlong passwords before any validator or hasher sees them."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = PASSWORD_INPUT_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(PASSWORD_INPUT_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(PASSWORD_INPUT_MAX_LENGTH)
+
+
+class RegistrationForm(forms.Form):
+    first_name = NameField(label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name", "autofocus": True}))
+    last_name = NameField(label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choose a password: Django's validators as configured (NIST 800-63B: a minimum length,
+    a list of common passwords, nothing close to the person's own data; no composition rules)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("Confirm the new password")
+        self.fields["new_password1"].widget.attrs["autofocus"] = True
+        _cap_password_fields(self, "new_password1", "new_password2")
+
+
+class PasswordChangeFormCapped(PasswordChangeForm):
+    """"Modifier le mot de passe": the current password, then the new one twice."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("Confirm the new password")
+        _cap_password_fields(self, "old_password", "new_password1", "new_password2")
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", _("The language of my browser"))] + list(settings.LANGUAGES)
+
+
+class PersonalDataForm(forms.Form):
+    """"Mes données personnelles". A plain form, so a refused edit never touches the
+    signed-in user object that the page header shows."""
+
+    first_name = NameField(label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = NameField(label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    preferred_language = forms.ChoiceField(label=_("Language"), required=False, choices=_language_choices)
+
+
+class ConfigureForm(forms.Form):
+    """"Configurer mon compte"."""
+
+    preferred_language = forms.ChoiceField(label=_("Language"), required=False, choices=_language_choices)
+    preferred_method = forms.ChoiceField(label=_("Preferred authentication method"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_method"].choices = [("", _("The method I used last in this browser"))] + [
+            (m.code, m.label) for m in methods_enabled()
+        ]

@@ -17,3 +17,8 @@ def language_cookie_set(request: HttpRequest, response: HttpResponse) -> None:
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+
+
+def language_cookie_forget(response: HttpResponse) -> None:
+    """Back to the browser's own language (Accept-Language)."""
+    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE)

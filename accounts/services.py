@@ -1,17 +1,22 @@
 """Writes of the accounts app."""
 
-from django.contrib.auth import logout
-from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest
-from django.utils import timezone
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
+from . import conf, emails, tokens
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
 from .signals import session_ended
+from .throttling import signin_throttles_clear
 
 
 def _session_store(session_key: str) -> SessionBase:
@@ -75,3 +80,179 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+# --- Registration ------------------------------------------------------------------------
+#
+# The user row is created only AFTER the email address is verified. Created before, an
+# unverified row would let anyone squat somebody else's address (its owner could then
+# neither register nor be told why), would need a clean-up job, and the sign-in page would
+# have to tell verified from unverified accounts. So the typed names travel in the signed,
+# expiring link (tokens.py) and the account is created when the password is set.
+
+
+class RegistrationLinkInvalid(Exception):
+    """The registration link is forged, expired, or was already used."""
+
+
+def registration_request(*, email: str, first_name: str, last_name: str, language: str, base_url: str) -> None:
+    """Ask for an account. Whatever the address, the caller answers the same; the email
+    itself is composed by the task, which alone looks the address up."""
+    from .tasks import registration_email_send as task
+
+    kwargs = {"email": email, "first_name": first_name, "last_name": last_name, "language": language,
+              "base_url": base_url}
+    transaction.on_commit(lambda: task.delay(**kwargs))
+
+
+def registration_email_send(*, email: str, first_name: str, last_name: str, language: str, base_url: str) -> None:
+    """Email either the verification link or, for an address that already has an account,
+    a reminder that it has one (and how to reset a lost password)."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        emails.email_send(
+            to=existing.email, template="registration_existing", language=existing.preferred_language or language,
+            context={"reset_url": base_url + reverse("accounts:password_reset"),
+                     "signin_url": base_url + reverse("accounts:login")},
+        )
+        return
+    token = tokens.registration_token_make(email=email, first_name=first_name, last_name=last_name, language=language)
+    emails.email_send(
+        to=email, template="registration_verify", language=language,
+        context={"url": base_url + reverse("accounts:register_confirm", args=[token]),
+                 "hours": conf.get("ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS") // 3600},
+    )
+
+
+def user_register(*, registration: tokens.RegistrationRequest, password: str, request: HttpRequest | None = None) -> User:
+    """Create the account a verified registration link stands for. The link is spent:
+    a second use raises RegistrationLinkInvalid, and so does an address taken meanwhile."""
+    if not tokens.registration_token_mark_used(registration):
+        raise RegistrationLinkInvalid
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=registration.email).exists():
+                raise RegistrationLinkInvalid
+            user = User.objects.create_user(
+                registration.email, password, first_name=registration.first_name, last_name=registration.last_name,
+                preferred_language=registration.language if registration.language in dict(settings.LANGUAGES) else "",
+            )
+    except IntegrityError as error:  # the same address registered at the same instant
+        raise RegistrationLinkInvalid from error
+    audit_event_record(kind=AuditEvent.Kind.ACCOUNT_CREATED, request=request, user=user)
+    return user
+
+
+# --- Passwords ---------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str, language: str, base_url: str) -> None:
+    """Ask for a reset link. The same for unknown addresses: the task alone looks up."""
+    from .tasks import password_reset_email_send as task
+
+    transaction.on_commit(lambda: task.delay(email=email, language=language, base_url=base_url))
+
+
+def password_reset_email_send(*, email: str, language: str, base_url: str) -> None:
+    """Email a reset link to the active account of `email`; nothing for anyone else."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return
+    audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED, user=user)
+    url = base_url + reverse(
+        "accounts:password_reset_confirm",
+        args=[tokens.password_reset_uid(user), tokens.password_reset_token_make(user)],
+    )
+    emails.email_send(
+        to=user.email, template="password_reset", language=user.preferred_language or language,
+        context={"url": url, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )
+
+
+def _notice_send(*, user: User, template: str, request: HttpRequest | None, base_url: str = "") -> None:
+    from .tasks import account_email_send as task
+
+    language = user.preferred_language or (getattr(request, "LANGUAGE_CODE", "") if request else "")
+    context = {"when": timezone.now().strftime("%Y-%m-%d %H:%M"), "ip": client_ip(request) if request else "",
+               "reset_url": base_url + reverse("accounts:password_reset") if base_url else ""}
+    to = user.email
+    transaction.on_commit(lambda: task.delay(to=to, template=template, language=language, context=context))
+
+
+def account_email_send(*, to: str, template: str, language: str, context: dict) -> None:
+    emails.email_send(to=to, template=template, language=language, context=context)
+
+
+def user_password_reset(*, user: User, password: str, request: HttpRequest | None = None, base_url: str = "") -> None:
+    """Set a new password from a reset link: the link dies with the old password hash;
+    every session of the person ends (whoever held the old password is out); the
+    account's brute-force lock is lifted; the person is told by email."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        signin_throttles_clear(email=user.email)
+        audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET, request=request, user=user)
+        _notice_send(user=user, template="password_reset_done", request=request, base_url=base_url)
+    user_sessions_end_all(user=user, request=request)
+
+
+def user_password_change(*, request: HttpRequest, user: User, password: str, base_url: str = "") -> None:
+    """Change the password of the signed-in person: this session stays signed in (with a
+    new key), every other session of theirs ends; they are told by email."""
+    old_key = request.session.session_key
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_event_record(kind=AuditEvent.Kind.PASSWORD_CHANGED, request=request, user=user)
+        _notice_send(user=user, template="password_changed", request=request, base_url=base_url)
+    user_sessions_end_all(user=user, except_session_key=old_key, request=request)
+    # A new session key for this session too; the session list follows it.
+    update_session_auth_hash(request, user)
+    if old_key and request.session.session_key != old_key:
+        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=request.session.session_key)
+
+
+# --- Mon compte --------------------------------------------------------------------------
+
+
+def user_personal_data_update(*, user: User, first_name: str, last_name: str, preferred_language: str,
+                              request: HttpRequest | None = None) -> User:
+    changed = [f for f, v in (("first_name", first_name), ("last_name", last_name),
+                              ("preferred_language", preferred_language)) if getattr(user, f) != v]
+    if changed:
+        user.first_name, user.last_name, user.preferred_language = first_name, last_name, preferred_language
+        user.save(update_fields=changed)
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UPDATED, request=request, user=user, fields=changed)
+    return user
+
+
+def user_configure(*, user: User, preferred_language: str, preferred_method: str,
+                   request: HttpRequest | None = None) -> User:
+    changed = [f for f, v in (("preferred_language", preferred_language), ("preferred_method", preferred_method))
+               if getattr(user, f) != v]
+    if changed:
+        user.preferred_language, user.preferred_method = preferred_language, preferred_method
+        user.save(update_fields=changed)
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UPDATED, request=request, user=user, fields=changed)
+    return user
+
+
+def user_delete(*, request: HttpRequest, user: User) -> None:
+    """Close the account and erase the person's data.
+
+    The confirmation email goes to the address before it is erased. Every session ends
+    (session_ended is sent for each, so single logout reaches the services). The audit
+    trail keeps its events but loses the address; the deletion itself is recorded with
+    nothing that identifies the person.
+    """
+    from .tasks import account_email_send as task
+
+    to, language, user_id = user.email, user.preferred_language or getattr(request, "LANGUAGE_CODE", ""), user.pk
+    user_sessions_end_all(user=user, request=request)
+    logout(request)
+    with transaction.atomic():
+        transaction.on_commit(lambda: task.delay(to=to, template="account_deleted", language=language))
+        AuditEvent.objects.filter(Q(user_id=user_id) | Q(email__iexact=to)).update(email="")
+        signin_throttles_clear(email=to)
+        user.delete()
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_DELETED)

@@ -3,10 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.forms.utils import ErrorDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -14,12 +18,23 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import flows, throttling
+from . import flows, selectors, services, throttling, tokens
 from .audit import audit_event_record
 from .factors import PASSWORD
 from .factors import session_factor_add
-from .forms import PasswordConfirmForm, SignInEmailForm, SignInPasswordForm
+from .forms import (
+    ConfigureForm,
+    NewPasswordForm,
+    PasswordChangeFormCapped,
+    PasswordConfirmForm,
+    PasswordResetRequestForm,
+    PersonalDataForm,
+    RegistrationForm,
+    SignInEmailForm,
+    SignInPasswordForm,
+)
 from .http import client_ip, safe_next_url
+from .language import language_cookie_forget, language_cookie_set
 from .methods import method_get, method_start
 from .models import AuditEvent, User, email_domain_label
 from .services import user_set_language, user_signout
@@ -182,8 +197,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         email, ip = request.user.email, client_ip(request)
         locked_until = throttling.signin_locked_until(email=email, ip=ip)
         if locked_until:
-            form = PasswordConfirmForm(None, user=request.user)
-            form.add_error(None, _("Too many failed attempts. Please try again later."))
+            form = _form_with_error(PasswordConfirmForm(None, user=request.user),
+                                    _("Too many failed attempts. Please try again later."))
             return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=429)
         if form.is_valid():
             throttling.signin_success_record(email=email)
@@ -194,3 +209,302 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason="reauthentication")
         return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=400)
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
+
+
+# --- Helpers shared by the pages below ----------------------------------------------------
+
+NEW_PASSWORD_FIELDS = ("new_password1", "new_password2")
+
+
+def _base_url(request: HttpRequest) -> str:
+    """This site's origin, for links in emails (the Host header is checked by ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _password_attempt_locked(request: HttpRequest) -> bool:
+    """Forms that ask for the current password share the sign-in brute-force limits."""
+    return throttling.signin_locked_until(email=request.user.email, ip=client_ip(request)) is not None
+
+
+def _password_attempt_failed(request: HttpRequest, reason: str) -> None:
+    throttling.signin_failure_record(email=request.user.email, ip=client_ip(request))
+    audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason=reason)
+
+
+def _form_with_error(form, message: str):
+    """`form` (bound or not, never validated) showing one error of the whole form: the
+    password it holds is not checked, so a locked account costs no hashing."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    form.add_error(None, message)
+    return form
+
+
+def _too_many_attempts(request: HttpRequest, template: str, context: dict, form) -> HttpResponse:
+    form = _form_with_error(form, _("Too many failed attempts. Please try again later."))
+    return render(request, template, {**context, "form": form}, status=429)
+
+
+def _email_request_refused(request: HttpRequest, template: str, form) -> HttpResponse:
+    form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
+    return render(request, template, {"form": form}, status=429)
+
+
+# --- Créer un compte ----------------------------------------------------------------------
+
+
+@method_decorator(protected, name="dispatch")
+class RegisterView(View):
+    """Names and email; the answer is the same whether or not the address has an account."""
+
+    template_name = "accounts/register.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": RegistrationForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RegistrationForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        address_ok, ip_ok = throttling.email_request_allowed(action="registration", email=data["email"],
+                                                             ip=client_ip(request))
+        if not ip_ok:
+            return _email_request_refused(request, self.template_name, form)
+        if address_ok:  # beyond the limit, silently nothing: the answer must not differ
+            services.registration_request(
+                email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
+                language=translation.get_language(), base_url=_base_url(request),
+            )
+        return redirect("accounts:register_sent")
+
+
+@never_cache
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_sent.html")
+
+
+@method_decorator([sensitive_post_parameters(*NEW_PASSWORD_FIELDS), *protected], name="dispatch")
+class RegisterConfirmView(View):
+    """The link of the verification email: choose a password, and the account exists."""
+
+    template_name = "accounts/register_confirm.html"
+
+    def _invalid(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/link_invalid.html", {"kind": "registration"}, status=400)
+
+    def _form(self, request: HttpRequest, registration: tokens.RegistrationRequest, data=None) -> NewPasswordForm:
+        # An unsaved user, so the validators can refuse a password close to the names.
+        person = User(email=registration.email, first_name=registration.first_name, last_name=registration.last_name)
+        return NewPasswordForm(person, data)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        registration = tokens.registration_token_read(token)
+        if registration is None:
+            return self._invalid(request)
+        return render(request, self.template_name, {"form": self._form(request, registration), "registration": registration})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        registration = tokens.registration_token_read(token)
+        if registration is None:
+            return self._invalid(request)
+        form = self._form(request, registration, request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "registration": registration}, status=400)
+        try:
+            services.user_register(registration=registration, password=form.cleaned_data["new_password1"], request=request)
+        except services.RegistrationLinkInvalid:
+            return self._invalid(request)
+        messages.success(request, _("Your account has been created. You can now sign in."))
+        return redirect("accounts:login")
+
+
+# --- Mot de passe perdu -------------------------------------------------------------------
+
+
+@method_decorator(protected, name="dispatch")
+class PasswordResetView(View):
+    template_name = "accounts/password_reset.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {}
+        pending = flows.signin_pending(request)
+        if pending:
+            initial["email"] = pending["email"]
+        return render(request, self.template_name, {"form": PasswordResetRequestForm(initial=initial)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PasswordResetRequestForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        email = form.cleaned_data["email"]
+        address_ok, ip_ok = throttling.email_request_allowed(action="password_reset", email=email, ip=client_ip(request))
+        if not ip_ok:
+            return _email_request_refused(request, self.template_name, form)
+        if address_ok:  # beyond the limit, silently nothing: the answer must not differ
+            services.password_reset_request(email=email, language=translation.get_language(), base_url=_base_url(request))
+        return redirect("accounts:password_reset_sent")
+
+
+@never_cache
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html")
+
+
+@method_decorator([sensitive_post_parameters(*NEW_PASSWORD_FIELDS), *protected], name="dispatch")
+class PasswordResetConfirmView(View):
+    """The link of the reset email: single use (it hashes the old password), expiring."""
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def _invalid(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/link_invalid.html", {"kind": "password_reset"}, status=400)
+
+    def get(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+        user = tokens.password_reset_user(uidb64, token)
+        if user is None:
+            return self._invalid(request)
+        return render(request, self.template_name, {"form": NewPasswordForm(user)})
+
+    def post(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+        user = tokens.password_reset_user(uidb64, token)
+        if user is None:
+            return self._invalid(request)
+        form = NewPasswordForm(user, request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        services.user_password_reset(user=user, password=form.cleaned_data["new_password1"], request=request,
+                                     base_url=_base_url(request))
+        messages.success(request, _("Your password has been changed. You can now sign in with it."))
+        return redirect("accounts:login")
+
+
+# --- Modifier le mot de passe -------------------------------------------------------------
+
+
+@sensitive_post_parameters("old_password", *NEW_PASSWORD_FIELDS)
+@never_cache
+@csrf_protect
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    template = "accounts/password_change.html"
+    form = PasswordChangeFormCapped(request.user, request.POST or None)
+    if request.method != "POST":
+        return render(request, template, {"form": form})
+    if _password_attempt_locked(request):
+        return _too_many_attempts(request, template, {}, PasswordChangeFormCapped(request.user))
+    if not form.is_valid():
+        if "old_password" in form.errors and request.POST.get("old_password"):
+            _password_attempt_failed(request, "password_change")
+        return render(request, template, {"form": form}, status=400)
+    throttling.signin_success_record(email=request.user.email)
+    services.user_password_change(request=request, user=request.user, password=form.cleaned_data["new_password1"],
+                                  base_url=_base_url(request))
+    messages.success(request, _("Your password has been changed. Your other sessions have been ended."))
+    return redirect("accounts:my_account")
+
+
+# --- Mon compte ---------------------------------------------------------------------------
+
+
+def _language_remember(request: HttpRequest, response: HttpResponse) -> None:
+    if request.user.preferred_language:
+        language_cookie_set(request, response)
+    else:
+        language_cookie_forget(response)
+
+
+@never_cache
+@csrf_protect
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """"Mes données personnelles": names and language."""
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "preferred_language": user.preferred_language}
+    form = PersonalDataForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "accounts/personal_data.html", {"form": form}, status=400)
+        services.user_personal_data_update(user=user, request=request, **form.cleaned_data)
+        response = redirect("accounts:personal_data")
+        _language_remember(request, response)
+        messages.success(request, _("Your personal data has been saved."))
+        return response
+    return render(request, "accounts/personal_data.html", {"form": form})
+
+
+@never_cache
+@csrf_protect
+@login_required
+def configure(request: HttpRequest) -> HttpResponse:
+    """"Configurer mon compte": language and preferred authentication method."""
+    user = request.user
+    form = ConfigureForm(request.POST or None,
+                         initial={"preferred_language": user.preferred_language, "preferred_method": user.preferred_method})
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "accounts/configure.html", {"form": form}, status=400)
+        services.user_configure(user=user, request=request, **form.cleaned_data)
+        response = redirect("accounts:configure")
+        _language_remember(request, response)
+        if user.preferred_method:
+            response.set_cookie(METHOD_COOKIE, user.preferred_method, max_age=365 * 24 * 3600, httponly=True,
+                                secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+        messages.success(request, _("Your settings have been saved."))
+        return response
+    return render(request, "accounts/configure.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """"Supprimer mon compte": the password again, then everything personal is erased."""
+    template = "accounts/delete.html"
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method != "POST":
+        return render(request, template, {"form": form})
+    if _password_attempt_locked(request):
+        return _too_many_attempts(request, template, {}, PasswordConfirmForm(None, user=request.user))
+    if not form.is_valid():
+        if "password" in form.errors and request.POST.get("password"):
+            _password_attempt_failed(request, "account_deletion")
+        return render(request, template, {"form": form}, status=400)
+    services.user_delete(request=request, user=request.user)
+    return render(request, "accounts/deleted.html")
+
+
+@never_cache
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    """"Afficher mes sessions"."""
+    rows = selectors.user_sessions_list(user=request.user, current_session_key=request.session.session_key)
+    return render(request, "accounts/sessions.html", {"sessions": rows})
+
+
+@require_POST
+@csrf_protect
+@login_required
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    """End one of the person's sessions; someone else's is a 404, like one that never was."""
+    session = selectors.user_session_get(user=request.user, session_id=session_id)
+    if session is None:
+        raise Http404
+    if session.session_key == request.session.session_key:
+        user_signout(request=request)
+        return render(request, "accounts/signed_out.html")
+    services.user_session_end(user=request.user, session_key=session.session_key, request=request)
+    messages.success(request, _("The session has been ended."))
+    return redirect("accounts:sessions")
+
+
+@require_POST
+@csrf_protect
+@login_required
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    count = services.user_sessions_end_all(user=request.user, except_session_key=request.session.session_key,
+                                           request=request)
+    messages.success(request, ngettext("%(count)d other session has been ended.",
+                                       "%(count)d other sessions have been ended.", count) % {"count": count})
+    return redirect("accounts:sessions")

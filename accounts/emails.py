@@ -1,0 +1,28 @@
+"""The emails of the accounts app: plain text, in the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+SUBJECTS = {
+    "registration_verify": _("EU Login: confirm your email address"),
+    "registration_existing": _("EU Login: you already have an account"),
+    "password_reset": _("EU Login: reset your password"),
+    "password_reset_done": _("EU Login: your password has been reset"),
+    "password_changed": _("EU Login: your password has been changed"),
+    "account_deleted": _("EU Login: your account has been deleted"),
+}
+
+
+def email_language(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def email_send(*, to: str, template: str, language: str | None, context: dict | None = None) -> None:
+    """Render accounts/email/<template>.txt in `language` and send it to `to`."""
+    with translation.override(email_language(language)):
+        subject = str(SUBJECTS[template])
+        body = render_to_string(f"accounts/email/{template}.txt", context or {})
+    send_mail(subject, body, None, [to])
