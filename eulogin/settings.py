@@ -258,5 +258,10 @@ if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mf
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
 
 # --- cas: environment-driven settings (defaults of the rest live in cas/conf.py) ---
+CAS_SERVICE_TICKET_SECONDS = env.int("CAS_SERVICE_TICKET_SECONDS", default=10)  # ST/PT lifetime
+CAS_SSO_IDLE_SECONDS = env.int("CAS_SSO_IDLE_SECONDS", default=2 * 3600)  # SSO session idle limit
+CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO session hard maximum
+# Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
+CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.tasks.cas_purge_task", "schedule": 600.0}
 
 # --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---

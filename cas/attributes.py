@@ -1,0 +1,59 @@
+"""What a validation response says about the person: CAS 3 attributes and released
+user attributes. One function decides it, so per-service policies can extend it."""
+
+from datetime import timezone as dt_timezone
+
+from django.utils import timezone
+
+from accounts import conf as accounts_conf
+
+from .models import ServiceTicket
+
+
+def user_identifier(user) -> str:
+    """The <cas:user> value: the person's email address (their sign-in identifier)."""
+    return user.email
+
+
+def _user_attribute(user, name: str) -> str:
+    if name == "email":
+        return user.email
+    if name == "firstName":
+        return user.first_name
+    if name == "lastName":
+        return user.last_name
+    if name == "domain":
+        # Stable codes, not the translated label: services compare them.
+        domain = user.email.rpartition("@")[2].lower()
+        internal = {d.lower() for d in accounts_conf.get("ACCOUNTS_INTERNAL_DOMAINS")}
+        return "internal" if domain in internal else "external"
+    if name == "locale":
+        return user.preferred_language or ""
+    return ""
+
+
+def _iso(value) -> str:
+    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ticket_attributes(ticket: ServiceTicket, *, release_user_attributes: bool = True) -> dict[str, list[str]]:
+    """The attributes of a successful validation, each a list of string values.
+
+    Always: authenticationDate, isFromNewLogin, longTermAuthenticationRequestTokenUsed,
+    the session's strength and the factors proved. Then the user attributes the service
+    is registered to receive.
+    """
+    attributes: dict[str, list[str]] = {
+        "authenticationDate": [_iso(ticket.authenticated_at)],
+        "isFromNewLogin": ["true" if ticket.from_new_login else "false"],
+        "longTermAuthenticationRequestTokenUsed": ["true" if ticket.remember_me else "false"],
+        "strength": [ticket.strength] if ticket.strength else [],
+        "authenticationFactors": [f.get("kind", "") for f in ticket.factors if f.get("kind")],
+    }
+    if release_user_attributes and ticket.service is not None:
+        user = ticket.sso_session.user
+        for name in ticket.service.released_attributes:
+            value = _user_attribute(user, name)
+            if value:
+                attributes[name] = [value]
+    return {name: values for name, values in attributes.items() if values}

@@ -1,0 +1,174 @@
+"""The /cas/login decision: what to do with a browser that asks for a service ticket.
+
+Kept apart from the views so that policies (required strength per service, step-up) can
+wrap `login_decide` without touching HTTP handling.
+
+How a fresh sign-in is recognised: when /cas/login sends the browser to the accounts
+sign-in, `next` carries a signed *resume token* holding the login parameters and the time
+of that request. Back from the sign-in, the session's password factor must be younger than
+that time for the login to count as new (`isFromNewLogin`, and what `renew` requires).
+Nothing is written for an anonymous visitor: the token lives in the URL, not the database.
+"""
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts import conf as accounts_conf
+
+from . import conf
+from .models import Service, SsoSession
+from .selectors import service_for_url, service_url_acceptable, sso_session_for_request
+from .services import session_authenticated_at
+
+RESUME_SALT = "cas.login.resume"
+# A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.
+RESUME_GRACE_SECONDS = 5 * 60
+METHODS = ("GET", "POST")
+
+
+class Outcome(enum.Enum):
+    ERROR = "error"
+    SIGN_IN = "sign_in"
+    GATEWAY_BACK = "gateway_back"
+    WARN = "warn"
+    ISSUE = "issue"
+    SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class LoginParams:
+    service_url: str = ""
+    renew: bool = False
+    gateway: bool = False
+    warn: bool = False
+    method: str = "GET"
+    remember_me: bool = False
+    # When this login asked for credentials (from a resume token), else None.
+    requested_at: datetime | None = None
+
+
+@dataclass
+class LoginDecision:
+    outcome: Outcome
+    params: LoginParams
+    service: Service | None = None
+    sso: SsoSession | None = None
+    from_new_login: bool = False
+    error: str = ""
+    status: int = 200
+
+
+def _flag(value: str | None) -> bool:
+    """A CAS flag is set when present, unless it plainly says false."""
+    return value is not None and value.strip().lower() not in ("false", "0", "no", "off")
+
+
+def login_params_parse(query) -> tuple[LoginParams | None, str]:
+    """Read /cas/login parameters (or the resume token standing for them).
+
+    Returns (params, "") or (None, error message).
+    """
+    if "resume" in query:
+        try:
+            data = signing.loads(
+                query.get("resume", "")[:4096], salt=RESUME_SALT,
+                max_age=accounts_conf.get("ACCOUNTS_SIGNIN_TIMEOUT_SECONDS") + RESUME_GRACE_SECONDS,
+            )
+            return LoginParams(
+                service_url=data.get("s", ""), renew=bool(data.get("r")), gateway=bool(data.get("g")),
+                warn=bool(data.get("w")), method=data.get("m", "GET"), remember_me=bool(data.get("rm")),
+                requested_at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
+            ), ""
+        except (signing.BadSignature, ValueError, KeyError, TypeError):
+            return None, str(_("This sign-in link has expired. Please go back to the service and try again."))
+    method = (query.get("method") or "GET").upper()
+    if method not in METHODS:
+        return None, str(_("The response method requested by the service is not supported."))
+    renew = _flag(query.get("renew"))
+    return LoginParams(
+        service_url=query.get("service", ""),
+        renew=renew,
+        # The specification recommends ignoring gateway when renew is set.
+        gateway=_flag(query.get("gateway")) and not renew,
+        warn=_flag(query.get("warn")),
+        method=method,
+        remember_me=_flag(query.get("rememberMe")),
+    ), ""
+
+
+def login_resume_token(params: LoginParams, *, requested_at: datetime | None = None, **changes) -> str:
+    """A signed token standing for `params` (and when credentials were asked for)."""
+    params = replace(params, **changes)
+    at = requested_at or params.requested_at
+    return signing.dumps(
+        {"s": params.service_url, "r": params.renew, "g": params.gateway, "w": params.warn, "m": params.method,
+         "rm": params.remember_me, "at": at.isoformat() if at else ""},
+        salt=RESUME_SALT, compress=True,
+    )
+
+
+def login_resume_url(params: LoginParams, *, requested_at: datetime | None = None, **changes) -> str:
+    """/cas/login carrying `params` in a resume token."""
+    token = login_resume_token(params, requested_at=requested_at, **changes)
+    return reverse("cas:login") + "?" + urlencode({"resume": token})
+
+
+def login_signin_url(params: LoginParams) -> str:
+    """The accounts sign-in, coming back to /cas/login afterwards."""
+    back = login_resume_url(params, requested_at=timezone.now())
+    return reverse(settings.LOGIN_URL) + "?" + urlencode({"next": back})
+
+
+def session_is_fresh(request: HttpRequest, params: LoginParams) -> bool:
+    """Credentials were presented after this login asked for them."""
+    if params.requested_at is None or not request.user.is_authenticated:
+        return False
+    return session_authenticated_at(request) >= params.requested_at
+
+
+def session_may_start_sso(request: HttpRequest) -> bool:
+    """A signed-in session with no SSO session yet may start one, unless an SSO session of
+    this very session already ended (logout, idle, maximum): then credentials are needed."""
+    if not request.user.is_authenticated or not request.session.session_key:
+        return False
+    age = timezone.now() - session_authenticated_at(request)
+    if age > timedelta(seconds=conf.get("CAS_SSO_MAX_SECONDS")):
+        return False
+    return not SsoSession.objects.filter(user=request.user, session_key=request.session.session_key).exists()
+
+
+def login_decide(request: HttpRequest, params: LoginParams) -> LoginDecision:
+    """Decide the outcome of /cas/login; no side effect."""
+    service = None
+    if params.service_url:
+        if not service_url_acceptable(params.service_url):
+            return LoginDecision(Outcome.ERROR, params, error=str(_("The service address is not valid.")), status=400)
+        service = service_for_url(params.service_url)
+        if service is None:
+            return LoginDecision(
+                Outcome.ERROR, params, status=403,
+                error=str(_("This service is not registered with EU Login, or it is disabled. "
+                            "You cannot sign in to it from here.")),
+            )
+    fresh = session_is_fresh(request, params)
+    sso = sso_session_for_request(request)
+    if params.renew and not fresh:
+        return LoginDecision(Outcome.SIGN_IN, params, service=service)
+    if sso is None and not fresh and not session_may_start_sso(request):
+        if params.gateway and service is not None:
+            return LoginDecision(Outcome.GATEWAY_BACK, params, service=service)
+        return LoginDecision(Outcome.SIGN_IN, params, service=service)
+    if service is None:
+        return LoginDecision(Outcome.SIGNED_IN, params, sso=sso, from_new_login=fresh)
+    if params.warn:
+        return LoginDecision(Outcome.WARN, params, service=service, sso=sso, from_new_login=fresh)
+    return LoginDecision(Outcome.ISSUE, params, service=service, sso=sso, from_new_login=fresh)

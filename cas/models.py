@@ -1,0 +1,180 @@
+"""The CAS server's state: registered services, SSO sessions (TGT) and tickets.
+
+Secrets that only ever come back to us (the TGT in its cookie, the PGT) are stored as
+SHA-256 digests, so a database read does not hand out sessions. Service and proxy tickets
+are stored as issued: they live seconds, are single-use, and the service ticket is the
+SessionIndex that single logout must send back.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import conf
+
+
+def releasable_attributes_validate(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Released attributes must be a list of names."))
+    unknown = sorted(set(value) - set(conf.get("CAS_RELEASABLE_ATTRIBUTES")))
+    if unknown:
+        raise ValidationError(_("Unknown attributes: %(names)s.") % {"names": ", ".join(unknown)})
+
+
+class Service(models.Model):
+    """A relying service allowed to use the CAS server (the registry is closed by default)."""
+
+    class MatchKind(models.TextChoices):
+        PREFIX = "prefix", _("URL prefix")
+        REGEX = "regex", _("Regular expression")
+
+    name = models.CharField(_("name"), max_length=200)
+    match_kind = models.CharField(_("match"), max_length=8, choices=MatchKind.choices, default=MatchKind.PREFIX)
+    pattern = models.CharField(
+        _("URL pattern"), max_length=2048,
+        help_text=_("A prefix such as https://app.example.org/ or a regular expression matched against the whole URL."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    evaluation_order = models.IntegerField(
+        _("evaluation order"), default=100, help_text=_("Services are tried from the lowest number up."),
+    )
+    released_attributes = models.JSONField(
+        _("released attributes"), default=list, blank=True, validators=[releasable_attributes_validate],
+        help_text=_("Names among: email, firstName, lastName, domain, locale."),
+    )
+    proxy_allowed = models.BooleanField(_("may proxy"), default=False)
+    slo_url = models.URLField(
+        _("single logout URL"), max_length=2048, blank=True,
+        help_text=_("Where logout requests are posted; empty: the service URL the ticket was issued for."),
+    )
+    slo_enabled = models.BooleanField(_("single logout"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("CAS service")
+        verbose_name_plural = _("CAS services")
+        ordering = ["evaluation_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.match_kind == self.MatchKind.REGEX:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValidationError({"pattern": _("Invalid regular expression: %(error)s") % {"error": exc}})
+        elif not re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", self.pattern, re.IGNORECASE):
+            # A prefix ending in the middle of the host ("https://app.example") would also
+            # match "https://app.example.evil.org": ask for the full origin at least.
+            raise ValidationError({"pattern": _("A prefix must start with a scheme and a host, e.g. https://app.example.org/.")})
+
+    def matches(self, url: str) -> bool:
+        if self.match_kind == self.MatchKind.REGEX:
+            try:
+                return re.fullmatch(self.pattern, url) is not None
+            except re.error:
+                return False
+        return url.startswith(self.pattern) and _prefix_ends_at_boundary(self.pattern, url)
+
+
+def _prefix_ends_at_boundary(prefix: str, url: str) -> bool:
+    """'https://a.example.org' must not match 'https://a.example.org.evil.net/'."""
+    if len(url) == len(prefix) or prefix.endswith(("/", "?", "&", "=", "#")):
+        return True
+    return url[len(prefix)] in "/?#:"
+
+
+class SsoSession(models.Model):
+    """A single sign-on session: the ticket-granting ticket behind the TGC cookie.
+
+    Bound to one Django session key and one user; it ends on logout, after an idle time
+    and at a hard maximum (see conf.py).
+    """
+
+    ticket_digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cas_sso_sessions")
+    session_key = models.CharField(max_length=64, db_index=True)
+    authenticated_at = models.DateTimeField(_("signed in at"))
+    factors = models.JSONField(default=list, blank=True)
+    strength = models.CharField(_("strength"), max_length=32, blank=True)
+    remember_me = models.BooleanField(_("remember me"), default=False)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hard expiry"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, db_index=True)
+    end_reason = models.CharField(_("end reason"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("SSO session")
+        verbose_name_plural = _("SSO sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def idle_deadline(self):
+        if self.remember_me:
+            return self.expires_at
+        return self.last_used_at + timezone.timedelta(seconds=conf.get("CAS_SSO_IDLE_SECONDS"))
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and now < self.expires_at and now < self.idle_deadline()
+
+
+class ProxyGrantingTicket(models.Model):
+    """A PGT: lets a proxying service obtain proxy tickets while the SSO session lives."""
+
+    ticket_digest = models.CharField(max_length=64, unique=True)
+    sso_session = models.ForeignKey(SsoSession, on_delete=models.CASCADE, related_name="proxy_granting_tickets")
+    service = models.ForeignKey(Service, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The callback that identifies the proxy, then the earlier proxies: most recent first.
+    proxies = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proxy-granting ticket")
+        verbose_name_plural = _("proxy-granting tickets")
+
+
+class ServiceTicket(models.Model):
+    """A service ticket (ST-) or proxy ticket (PT-): single use, seconds long."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "ST", _("service ticket")
+        PROXY = "PT", _("proxy ticket")
+
+    ticket = models.CharField(max_length=256, unique=True)
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    sso_session = models.ForeignKey(SsoSession, on_delete=models.CASCADE, related_name="tickets")
+    service = models.ForeignKey(Service, null=True, on_delete=models.SET_NULL, related_name="+")
+    service_url = models.TextField()
+    proxy_granting_ticket = models.ForeignKey(
+        ProxyGrantingTicket, null=True, blank=True, on_delete=models.CASCADE, related_name="proxy_tickets"
+    )
+    # Who proxied, most recent first (empty for service tickets).
+    proxies = models.JSONField(default=list, blank=True)
+    from_new_login = models.BooleanField(default=False)
+    # What the session had proved when the ticket was issued (reported on validation).
+    authenticated_at = models.DateTimeField()
+    factors = models.JSONField(default=list, blank=True)
+    strength = models.CharField(max_length=32, blank=True)
+    remember_me = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    validated = models.BooleanField(default=False)
+    logout_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service ticket")
+        verbose_name_plural = _("service tickets")
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket[:10]}… {self.service_url[:60]}"

@@ -1,0 +1,21 @@
+"""An eulogin session that ends takes its SSO session (and the services' sessions) along."""
+
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+
+from accounts.signals import session_ended
+
+from .services import sso_sessions_end_for_session
+
+
+@receiver(session_ended, dispatch_uid="cas.session_ended")
+def _end_sso_on_session_end(sender, user, session_key, **kwargs) -> None:
+    if user is not None and session_key:
+        sso_sessions_end_for_session(user_id=user.pk, session_key=session_key, reason="session_ended")
+
+
+@receiver(user_logged_out, dispatch_uid="cas.user_logged_out")
+def _end_sso_on_logout(sender, request, user, **kwargs) -> None:
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if user is not None and session_key:
+        sso_sessions_end_for_session(user_id=user.pk, session_key=session_key, reason="logout")

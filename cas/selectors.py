@@ -1,0 +1,53 @@
+"""Reads of the CAS server: which service a URL is, which SSO session a browser holds."""
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import conf
+from .models import Service, SsoSession
+from .tickets import TICKET_GRANTING, ticket_digest, ticket_kind
+
+
+def service_url_acceptable(url: str | None) -> bool:
+    """Short enough, absolute http(s), no control characters or whitespace."""
+    if not url or len(url) > conf.get("CAS_SERVICE_MAX_LENGTH"):
+        return False
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        return False
+    lowered = url.lower()
+    return lowered.startswith(("https://", "http://")) and len(lowered.split("://", 1)[1]) > 0
+
+
+def service_for_url(url: str | None) -> Service | None:
+    """The first enabled registered service (by evaluation order) matching `url`, else None.
+
+    The registry is closed: an unregistered URL gets no service, ever.
+    """
+    if not service_url_acceptable(url):
+        return None
+    for service in Service.objects.filter(enabled=True).order_by("evaluation_order", "id"):
+        if service.matches(url):
+            return service
+    return None
+
+
+def sso_session_from_cookie(request: HttpRequest) -> SsoSession | None:
+    """The SSO session named by the ticket-granting cookie, whatever its state."""
+    value = request.COOKIES.get(conf.get("CAS_SSO_COOKIE_NAME"), "")
+    if ticket_kind(value) != TICKET_GRANTING:
+        return None
+    return SsoSession.objects.select_related("user").filter(ticket_digest=ticket_digest(value)).first()
+
+
+def sso_session_for_request(request: HttpRequest) -> SsoSession | None:
+    """The browser's live SSO session: its cookie names an active TGT bound to this very
+    Django session and signed-in user. Anything else is no SSO session."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    sso = sso_session_from_cookie(request)
+    if sso is None or not sso.is_active(timezone.now()):
+        return None
+    if sso.user_id != user.pk or sso.session_key != request.session.session_key:
+        return None
+    return sso

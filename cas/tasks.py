@@ -1,0 +1,23 @@
+"""Celery tasks of the CAS server: ids in, a service call, retries here."""
+
+from celery import shared_task
+
+from . import conf
+from .services import SloDeliveryError, cas_purge, slo_send
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True)
+def slo_send_task(self, ticket_id: int) -> None:
+    """Post one single logout request; a bounded number of retries with backoff."""
+    final = self.request.retries >= conf.get("CAS_SLO_MAX_RETRIES")
+    try:
+        slo_send(ticket_id=ticket_id, final_attempt=final)
+    except SloDeliveryError as exc:
+        countdown = conf.get("CAS_SLO_RETRY_BACKOFF_SECONDS") * (2 ** self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown, max_retries=conf.get("CAS_SLO_MAX_RETRIES"))
+
+
+@shared_task(ignore_result=True)
+def cas_purge_task() -> None:
+    """End expired SSO sessions (with single logout) and delete old tickets."""
+    cas_purge()

@@ -1,0 +1,63 @@
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from cas.models import Service
+from tests.conftest import sign_in
+
+SERVICE_URL = "https://app.example.org/protected?lang=en"
+OTHER_SERVICE_URL = "https://other.example.org/"
+
+
+@pytest.fixture
+def make_service(db):
+    def make(pattern: str = "https://app.example.org/", **extra) -> Service:
+        extra.setdefault("name", pattern)
+        extra.setdefault("released_attributes", ["email", "firstName", "lastName", "domain", "locale"])
+        return Service.objects.create(pattern=pattern, **extra)
+
+    return make
+
+
+@pytest.fixture
+def service(make_service) -> Service:
+    return make_service()
+
+
+@pytest.fixture
+def other_service(make_service) -> Service:
+    return make_service("https://other.example.org/")
+
+
+def query_value(url: str, name: str) -> str | None:
+    values = parse_qs(urlsplit(url).query).get(name)
+    return values[0] if values else None
+
+
+def cas_login(client, service_url: str = SERVICE_URL, **params):
+    return client.get(reverse("cas:login"), {"service": service_url, **params} if service_url else params)
+
+
+def cas_sign_in(client, email: str, service_url: str = SERVICE_URL, **params) -> str:
+    """/cas/login → accounts sign-in → back to /cas/login → the service; returns the ST."""
+    response = cas_login(client, service_url, **params)
+    assert response.status_code == 302, response.content[:300]
+    next_url = query_value(response["Location"], "next")
+    assert next_url, response["Location"]
+    response = sign_in(client, email, next_url=next_url)
+    assert response.status_code == 302 and response["Location"] == next_url, response
+    response = client.get(next_url)
+    assert response.status_code == 302, response.content[:500]
+    ticket = query_value(response["Location"], "ticket")
+    assert ticket, response["Location"]
+    return ticket
+
+
+def sso_ticket(client, service_url: str = SERVICE_URL, **params) -> str:
+    """A ticket from the existing SSO session, no prompt."""
+    response = cas_login(client, service_url, **params)
+    assert response.status_code == 302, response.content[:300]
+    ticket = query_value(response["Location"], "ticket")
+    assert ticket, response["Location"]
+    return ticket
