@@ -1,0 +1,111 @@
+"""One person's whole account life in a real browser, in French then in English:
+register through the emailed link (read from the dev outbox), sign in, edit personal data,
+switch language, end a second browser's session, change password, sign out."""
+
+import pytest
+
+from accounts.models import User, UserSession
+from tests.e2e.conftest import first_link, new_page, outbox_latest, sign_in_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "lanterns over the harbour 81"
+NEW_PASSWORD = "quiet meadow under snow 64"
+
+TEXT = {
+    "fr": {"create": "Créer un compte", "check": "Consultez votre messagerie", "created": "Votre compte a été créé.",
+           "success": "Authentification réussie", "personal": "Mes données personnelles",
+           "saved": "Vos données personnelles ont été enregistrées.", "sessions": "Afficher mes sessions",
+           "ended": "La session a été fermée.", "changed": "Votre mot de passe a été modifié.",
+           "signed_out": "Vous êtes déconnecté"},
+    "en": {"create": "Create an account", "check": "Check your email", "created": "Your account has been created.",
+           "success": "Authentication succeeded", "personal": "My personal data",
+           "saved": "Your personal data has been saved.", "sessions": "View my sessions",
+           "ended": "The session has been ended.", "changed": "Your password has been changed.",
+           "signed_out": "You have signed out"},
+}
+
+
+def open_user_menu_link(page, href_end: str) -> None:
+    page.locator(".user-menu summary").click()
+    page.locator(f".user-menu-panel a[href$='{href_end}']").click()
+
+
+def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, live_server):
+    page, locale, url = page_in, page_in.locale, live_server.url
+    text, other = TEXT[page_in.locale], "en" if page_in.locale == "fr" else "fr"
+    email = f"lea.martin.{locale}@example.org"
+
+    # Register: names and email, then the link of the email in the dev outbox.
+    page.goto(f"{url}/account/login/")
+    page.get_by_role("link", name=text["create"]).click()
+    page.locator("#id_first_name").fill("Léa")
+    page.locator("#id_last_name").fill("Martin")
+    page.locator("#id_email").fill(email)
+    page.locator("#register-button").click()
+    assert page.locator("h1").inner_text() == text["check"]
+    assert not User.objects.filter(email=email).exists()
+
+    link = first_link(outbox_latest(page, url, to=email))
+    assert "/account/register/confirm/" in link
+    page.goto(link)
+    assert page.locator("#register-email").inner_text() == email
+    page.locator("#id_new_password1").fill(PASSWORD)
+    page.locator("#id_new_password2").fill(PASSWORD)
+    page.locator("#finish-button").click()
+    assert text["created"] in page.locator(".messages").inner_text()
+    assert User.objects.get(email=email).preferred_language == locale
+
+    # Sign in, then "Mes données personnelles".
+    sign_in_in_browser(page, url, email, PASSWORD)
+    assert page.locator("h1").inner_text() == text["success"]
+    open_user_menu_link(page, "/account/my-account/")
+    page.locator(".tile-personal-data a").click()
+    assert page.locator("h1").inner_text() == text["personal"]
+    page.locator("#id_first_name").fill("Léa-Rose")
+    page.locator("#save-button").click()
+    assert text["saved"] in page.locator(".messages").inner_text()
+    assert "Léa-Rose MARTIN" in page.locator(".user-name").inner_text()
+
+    # Switch language with the selector: the page follows and the account remembers.
+    with page.expect_navigation():
+        page.locator("#language-select").select_option(other)
+    assert page.locator("h1").inner_text() == TEXT[other]["personal"]
+    assert User.objects.get(email=email).preferred_language == other
+    with page.expect_navigation():
+        page.locator("#language-select").select_option(locale)
+    assert page.locator("h1").inner_text() == text["personal"]
+
+    # A second browser signs in; the first lists both sessions and ends the second.
+    second = new_page(browser, locale)
+    sign_in_in_browser(second, url, email, PASSWORD)
+    assert second.locator("h1").inner_text() == text["success"]
+    page.goto(f"{url}/account/my-account/")
+    page.locator(".tile-sessions a").click()
+    assert page.locator("h1").inner_text() == text["sessions"]
+    rows = page.locator("#sessions tbody tr")
+    assert rows.count() == 2
+    assert page.locator("#sessions tr.session-current").count() == 1
+    assert "Chrom" in rows.first.inner_text()
+    page.locator("#sessions tr.session:not(.session-current) .session-end-button").click()
+    assert text["ended"] in page.locator(".messages").inner_text()
+    assert page.locator("#sessions tbody tr").count() == 1
+    second.goto(f"{url}/account/my-account/")
+    assert "/account/login/" in second.url
+    second.context.close()
+
+    # "Modifier le mot de passe" from the user menu.
+    open_user_menu_link(page, "/account/password/change/")
+    page.locator("#id_old_password").fill(PASSWORD)
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.locator("#id_new_password2").fill(NEW_PASSWORD)
+    page.locator("#change-password-button").click()
+    assert text["changed"] in page.locator(".messages").inner_text()
+    assert UserSession.objects.filter(user__email=email).count() == 1
+
+    # Sign out; the new password opens the account again.
+    page.locator(".user-menu summary").click()
+    page.locator("#signout-button").click()
+    assert text["signed_out"] in page.locator("h1").inner_text()
+    sign_in_in_browser(page, url, email, NEW_PASSWORD)
+    assert page.locator("h1").inner_text() == text["success"]
