@@ -33,3 +33,38 @@ def check_dev_outbox_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_password_policy(app_configs, **kwargs):
+    """NIST SP 800-63B: at least 8 characters (we default to 10), and a common-password list."""
+    errors = []
+    validators = {v["NAME"].rsplit(".", 1)[-1]: v.get("OPTIONS", {}) for v in settings.AUTH_PASSWORD_VALIDATORS}
+    if validators.get("MinimumLengthValidator", {}).get("min_length", 8 if "MinimumLengthValidator" in validators else 0) < 8:
+        errors.append(Error("Passwords may be shorter than 8 characters.",
+                            hint="Configure MinimumLengthValidator with min_length >= 8 (PASSWORD_MIN_LENGTH).",
+                            id="accounts.E003"))
+    if "CommonPasswordValidator" not in validators:
+        errors.append(Warning("Common passwords are not refused.", hint="Add CommonPasswordValidator.", id="accounts.W002"))
+    return errors
+
+
+@register()
+def check_emailed_links(app_configs, **kwargs):
+    from . import conf
+
+    errors = []
+    for name, value, longest in (
+        ("PASSWORD_RESET_TIMEOUT", settings.PASSWORD_RESET_TIMEOUT, 24 * 3600),
+        ("ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS", conf.get("ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS"), 7 * 24 * 3600),
+    ):
+        if not isinstance(value, int) or value <= 0:
+            errors.append(Error(f"{name} must be a positive number of seconds.", id="accounts.E004"))
+        elif value > longest:
+            errors.append(Warning(f"{name} keeps emailed links valid for more than {longest // 3600} hours.",
+                                  hint="A link in a mailbox is a key; keep its life short.", id="accounts.W003"))
+    for name in ("ACCOUNTS_EMAIL_REQUESTS_PER_ADDRESS", "ACCOUNTS_EMAIL_REQUESTS_PER_IP", "ACCOUNTS_EMAIL_REQUEST_WINDOW_SECONDS"):
+        value = conf.get(name)
+        if not isinstance(value, int) or value < 1:
+            errors.append(Error(f"{name} must be a whole number of at least 1.", id="accounts.E005"))
+    return errors
