@@ -15,7 +15,7 @@ from . import conf, emails, tokens
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
-from .signals import session_ended
+from .signals import session_ended, session_key_rotated
 from .throttling import signin_throttles_clear
 
 
@@ -208,8 +208,10 @@ def user_password_change(*, request: HttpRequest, user: User, password: str, bas
     user_sessions_end_all(user=user, except_session_key=old_key, request=request)
     # A new session key for this session too; the session list follows it.
     update_session_auth_hash(request, user)
-    if old_key and request.session.session_key != old_key:
-        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=request.session.session_key)
+    new_key = request.session.session_key
+    if old_key and new_key != old_key:
+        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=new_key)
+        session_key_rotated.send(sender=UserSession, user=user, old_session_key=old_key, new_session_key=new_key)
 
 
 # --- Mon compte --------------------------------------------------------------------------

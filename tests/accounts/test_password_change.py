@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, SignInThrottle, UserSession
+from accounts.signals import session_key_rotated
 from tests.accounts.conftest import NEW_PASSWORD, is_signed_in
 from tests.conftest import sign_in
 
@@ -26,6 +27,19 @@ def test_the_user_menu_links_to_it(signed_in_client):
 def test_changing_keeps_this_session_ends_the_others_and_tells_the_person(
     user, signed_in_client, second_client, password, on_commit, mailoutbox, ended_sessions
 ):
+    rotated = []
+
+    def receiver(sender, user, old_session_key, new_session_key, **kwargs):
+        rotated.append((user.pk, old_session_key, new_session_key))
+
+    session_key_rotated.connect(receiver, dispatch_uid="tests.rotated")
+    try:
+        _change_and_check(user, signed_in_client, second_client, password, on_commit, mailoutbox, ended_sessions, rotated)
+    finally:
+        session_key_rotated.disconnect(dispatch_uid="tests.rotated")
+
+
+def _change_and_check(user, signed_in_client, second_client, password, on_commit, mailoutbox, ended_sessions, rotated):
     other_key = second_client.session.session_key
     key_before = signed_in_client.session.session_key
     with on_commit():
@@ -41,6 +55,7 @@ def test_changing_keeps_this_session_ends_the_others_and_tells_the_person(
     key_after = signed_in_client.session.session_key
     assert key_after != key_before
     assert list(UserSession.objects.filter(user=user).values_list("session_key", flat=True)) == [key_after]
+    assert rotated == [(user.pk, key_before, key_after)]
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PASSWORD_CHANGED, user=user).exists()
     assert mailoutbox[-1].to == [user.email] and "has been changed" in mailoutbox[-1].subject
     assert sign_in(Client(), user.email, NEW_PASSWORD).status_code == 302
