@@ -122,10 +122,20 @@ def sso_session_end(*, sso: SsoSession, reason: str) -> bool:
             ).values_list("id", flat=True)
         )
         if ticket_ids:
-            from .tasks import slo_send_task
-
-            transaction.on_commit(lambda: [slo_send_task.delay(ticket_id) for ticket_id in ticket_ids])
+            transaction.on_commit(lambda: _slo_enqueue(ticket_ids))
     return True
+
+
+def _slo_enqueue(ticket_ids: list[int]) -> None:
+    """Queue one single logout task per ticket. Fire and forget (specification 2.3.3.1):
+    a broker problem is logged, never shown to the person signing out."""
+    from .tasks import slo_send_task
+
+    for ticket_id in ticket_ids:
+        try:
+            slo_send_task.delay(ticket_id)
+        except Exception:  # noqa: BLE001 — nothing about SLO may break a logout
+            logger.exception("could not queue single logout for ticket %s", ticket_id)
 
 
 def sso_sessions_end_for_session(*, user_id, session_key: str, reason: str) -> int:

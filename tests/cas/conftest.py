@@ -61,3 +61,50 @@ def sso_ticket(client, service_url: str = SERVICE_URL, **params) -> str:
     ticket = query_value(response["Location"], "ticket")
     assert ticket, response["Location"]
     return ticket
+
+
+class _Recorder:
+    """A real HTTP server on loopback recording what it receives (a relying service's
+    single logout or proxy callback endpoint)."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.status = 200
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self, body: bytes = b""):
+                recorder.requests.append({"method": self.command, "path": self.path, "body": body,
+                                          "headers": dict(self.headers)})
+                self.send_response(recorder.status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def do_GET(self):
+                self._record()
+
+            def do_POST(self):
+                self._record(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def http_recorder():
+    recorder = _Recorder()
+    yield recorder
+    recorder.close()
