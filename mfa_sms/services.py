@@ -195,32 +195,18 @@ def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, 
     user = device.user
     if sms_method_is_locked(user=user):
         raise SmsRefused(REFUSED_LOCKED)
+    refused_by = None
     with transaction.atomic():
         device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
         allowed, _detail = device.generate_is_allowed()
         if not allowed:
             raise SmsRefused(_("A code was sent a moment ago. Please wait a minute before asking for a new one."))
-        refused = limits.sms_send_take(number=device.number, user_id=user.pk, ip=client_ip(request))
-        if refused:
-            audit_event_record(kind=AuditEvent.Kind.SMS_REFUSED, request=request, user=user, limit=refused)
-            raise SmsRefused(REFUSED_LIMIT)
-        now = timezone.now()
-        Challenge.objects.filter(device__user=user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=now)
-        code, salt, nonce = codes.code_generate(), secrets.token_hex(16), secrets.token_urlsafe(32)
-        challenge = Challenge.objects.create(
-            device=device,
-            purpose=purpose,
-            session_binding=_binding(nonce),
-            salt=salt,
-            code_hmac=codes.code_hmac(code, salt=salt),
-            created_at=now,
-            expires_at=now + timedelta(seconds=conf.get("MFA_SMS_CODE_VALIDITY_SECONDS")),
-        )
-        device.cooldown_set(commit=False)
-        device.save(update_fields=["last_generated_timestamp"])
-        body = sms_body(code=code, host=_webotp_host(request))
-        redacted = body.replace(codes.code_display(code), "••••-••••")
-        sms_message_queue(to=device.number, body=body, redacted_body=redacted, user=user, challenge=challenge)
+        refused_by = limits.sms_send_take(number=device.number, user_id=user.pk, ip=client_ip(request))
+        if not refused_by:
+            challenge, nonce = _challenge_create(request=request, device=device, purpose=purpose)
+    if refused_by:
+        audit_event_record(kind=AuditEvent.Kind.SMS_REFUSED, request=request, user=user, limit=refused_by)
+        raise SmsRefused(REFUSED_LIMIT)
     request.session[SESSION_KEY] = {
         "challenge": challenge.pk,
         "nonce": nonce,
@@ -230,6 +216,28 @@ def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, 
         **(state or {}),
     }
     return challenge
+
+
+def _challenge_create(*, request: HttpRequest, device: PhoneDevice, purpose: str) -> tuple[Challenge, str]:
+    """Inside the caller's transaction, with the device row locked."""
+    now = timezone.now()
+    Challenge.objects.filter(device__user=device.user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=now)
+    code, salt, nonce = codes.code_generate(), secrets.token_hex(16), secrets.token_urlsafe(32)
+    challenge = Challenge.objects.create(
+        device=device,
+        purpose=purpose,
+        session_binding=_binding(nonce),
+        salt=salt,
+        code_hmac=codes.code_hmac(code, salt=salt),
+        created_at=now,
+        expires_at=now + timedelta(seconds=conf.get("MFA_SMS_CODE_VALIDITY_SECONDS")),
+    )
+    device.cooldown_set(commit=False)
+    device.save(update_fields=["last_generated_timestamp"])
+    body = sms_body(code=code, host=_webotp_host(request))
+    redacted = body.replace(codes.code_display(code), "••••-••••")
+    sms_message_queue(to=device.number, body=body, redacted_body=redacted, user=device.user, challenge=challenge)
+    return challenge, nonce
 
 
 def challenge_state(request: HttpRequest, *, purpose: str) -> dict | None:

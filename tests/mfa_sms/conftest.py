@@ -51,3 +51,20 @@ def reauthenticated_client(signed_in_client):
 
 def post_code(client, url_name: str, code: str, action: str = "verify"):
     return client.post(reverse(url_name), {"action": action, "code": code})
+
+
+@pytest.fixture
+def twilio_stub(settings):
+    """A local Twilio Messages API; the twilio backend is configured to use it."""
+    from .twilio_stub import ACCOUNT_SID, AUTH_TOKEN, TwilioStub
+
+    stub = TwilioStub().start()
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER = "+32460000000"
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    settings.TWILIO_API_BASE_URL = stub.url
+    settings.TWILIO_TIMEOUT_SECONDS = 1
+    settings.TWILIO_STATUS_CALLBACK_URL = "https://login.example.org/sms/twilio/status/"
+    yield stub
+    stub.stop()
