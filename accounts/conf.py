@@ -36,8 +36,6 @@ DEFAULTS = {
     "ACCOUNTS_EMAIL_REQUEST_WINDOW_SECONDS": 3600,
     "ACCOUNTS_EMAIL_REQUESTS_PER_ADDRESS": 3,
     "ACCOUNTS_EMAIL_REQUESTS_PER_IP": 20,
-    # Names are shown on every page and in the admin: 150 characters, like Django's.
-    "ACCOUNTS_NAME_MAX_LENGTH": 150,
 }
 
 

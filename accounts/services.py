@@ -146,19 +146,19 @@ def user_register(*, registration: tokens.RegistrationRequest, password: str, re
 # --- Passwords ---------------------------------------------------------------------------
 
 
-def password_reset_request(*, email: str, language: str, base_url: str) -> None:
+def password_reset_request(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
     """Ask for a reset link. The same for unknown addresses: the task alone looks up."""
     from .tasks import password_reset_email_send as task
 
-    transaction.on_commit(lambda: task.delay(email=email, language=language, base_url=base_url))
+    transaction.on_commit(lambda: task.delay(email=email, language=language, base_url=base_url, ip=ip))
 
 
-def password_reset_email_send(*, email: str, language: str, base_url: str) -> None:
+def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
     """Email a reset link to the active account of `email`; nothing for anyone else."""
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         return
-    audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED, user=user)
+    audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED, user=user, ip_address=ip)
     url = base_url + reverse(
         "accounts:password_reset_confirm",
         args=[tokens.password_reset_uid(user), tokens.password_reset_token_make(user)],

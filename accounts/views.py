@@ -342,7 +342,8 @@ class PasswordResetView(View):
         if not ip_ok:
             return _email_request_refused(request, self.template_name, form)
         if address_ok:  # beyond the limit, silently nothing: the answer must not differ
-            services.password_reset_request(email=email, language=translation.get_language(), base_url=_base_url(request))
+            services.password_reset_request(email=email, language=translation.get_language(),
+                                            base_url=_base_url(request), ip=client_ip(request))
         return redirect("accounts:password_reset_sent")
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -119,3 +121,17 @@ def test_deleting_erases_the_person_ends_every_session_and_sends_a_confirmation(
     assert (deleted.user, deleted.email, deleted.ip_address, deleted.user_agent, deleted.detail) == (None, "", None, "", {})
     assert mailoutbox[-1].to == [email] and "has been deleted" in mailoutbox[-1].subject
     assert sign_in(Client(), email, password).status_code == 400
+
+
+def test_the_preferred_method_is_chosen_first_on_the_next_sign_in(user, signed_in_client, password, monkeypatch):
+    from accounts import methods
+
+    # A second method that the password alone completes, so the choice is visible.
+    code = "ZZTEST"
+    monkeypatch.setitem(methods._registry, code,
+                        methods.AuthenticationMethod(code=code, label="Test", description="", order=999))
+    signed_in_client.post(reverse("accounts:configure"), {"preferred_language": "", "preferred_method": code})
+    signed_in_client.post(reverse("accounts:logout"))
+    signed_in_client.post(reverse("accounts:login"), {"email": user.email})
+    html = signed_in_client.get(reverse("accounts:login_password")).content.decode()
+    assert re.search(rf'<input type="radio" name="method" value="{code}"[^>]*checked', html), html

@@ -33,6 +33,8 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(user, on_commit, m
         answers.append((response.status_code, response["Location"], page.status_code, csrf_free(page.content.decode())))
     assert answers[0] == answers[1]
     assert [m.to for m in mailoutbox] == [[user.email]]
+    requested = AuditEvent.objects.get(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED)
+    assert (requested.user, requested.ip_address) == (user, "127.0.0.1")
 
 
 def test_the_reset_link_sets_the_password_ends_every_session_lifts_the_lock_and_tells_the_person(
