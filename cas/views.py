@@ -50,18 +50,22 @@ def _to_service(request: HttpRequest, decision: LoginDecision, url: str, *, afte
     """Send the browser to the service: a GET redirect (303 after a POST) or, with
     method=POST, a form that posts the ticket."""
     if decision.params.method == "POST":
-        parts = urlsplit(url)
         # The ticket (and the service's own query) travel as form fields of the POST.
         response = render(request, "cas/post_to_service.html", {
             "action": _without_query(url), "fields": _query_pairs(url), "service": decision.service,
         })
         # Let this one page post to the service's origin, nothing else.
-        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        response._csp_update = {"form-action": [_origin(url)]}
         return _no_store(response)
     response = HttpResponseRedirect(url)
     if after_post:
         response.status_code = 303
     return _no_store(response)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _query_pairs(url: str) -> list[tuple[str, str]]:
@@ -103,6 +107,8 @@ def login(request: HttpRequest) -> HttpResponse:
             "service": decision.service, "service_url": params.service_url,
             "resume": login_resume_token(params, warn=False),
         }))
+        # The confirmation POST is followed by a redirect to the service's origin.
+        response._csp_update = {"form-action": [_origin(params.service_url)]}
     else:
         ticket = service_ticket_issue(
             request=request, sso=sso, service=decision.service, service_url=params.service_url,

@@ -108,3 +108,63 @@ def http_recorder():
     recorder = _Recorder()
     yield recorder
     recorder.close()
+
+
+class RelyingSite:
+    """A django-cas-ng site in its own process, on its own port, using our CAS server."""
+
+    def __init__(self, *, cas_server_url: str, tmp_path, name: str):
+        import os
+        import socket
+        import subprocess
+        import sys
+        import time
+
+        from django.conf import settings as django_settings
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+        env.update(RELYING_SITE_DATABASE=str(tmp_path / f"{name}.sqlite3"), RELYING_SITE_CAS_SERVER_URL=cas_server_url,
+                   RELYING_SITE_NAME=name)
+        command = [sys.executable, "-m", "tests.cas.relying_site"]
+        root = str(django_settings.BASE_DIR)
+        subprocess.run([*command, "migrate", "-v", "0"], cwd=root, env=env, check=True, capture_output=True, timeout=60)
+        self.log = open(tmp_path / f"{name}.log", "w")
+        self.process = subprocess.Popen(
+            [*command, "runserver", f"127.0.0.1:{self.port}", "--noreload"], cwd=root, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.close()
+        raise RuntimeError(f"the relying site did not start: {(tmp_path / f'{name}.log').read_text()}")
+
+    def close(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def relying_site_factory(live_server, tmp_path):
+    sites = []
+
+    def start(name: str = "rp") -> RelyingSite:
+        site = RelyingSite(cas_server_url=live_server.url + "/cas/", tmp_path=tmp_path, name=name)
+        sites.append(site)
+        return site
+
+    yield start
+    for site in sites:
+        site.close()
