@@ -1,6 +1,7 @@
 """One person's whole account life in a real browser, in French then in English:
 register through the emailed link (read from the dev outbox), sign in, edit personal data,
-switch language, end a second browser's session, change password, sign out."""
+switch language, end a second browser's session, change password, sign out, and come
+back through "Mot de passe perdu?"."""
 
 import pytest
 
@@ -11,18 +12,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "lanterns over the harbour 81"
 NEW_PASSWORD = "quiet meadow under snow 64"
+RESET_PASSWORD = "copper kettle by the window 17"
 
 TEXT = {
     "fr": {"create": "Créer un compte", "check": "Consultez votre messagerie", "created": "Votre compte a été créé.",
            "success": "Authentification réussie", "personal": "Mes données personnelles",
            "saved": "Vos données personnelles ont été enregistrées.", "sessions": "Afficher mes sessions",
            "ended": "La session a été fermée.", "changed": "Votre mot de passe a été modifié.",
-           "signed_out": "Vous êtes déconnecté"},
+           "signed_out": "Vous êtes déconnecté", "lost": "Mot de passe perdu?",
+           "link_dead": "Ce lien ne peut pas être utilisé"},
     "en": {"create": "Create an account", "check": "Check your email", "created": "Your account has been created.",
            "success": "Authentication succeeded", "personal": "My personal data",
            "saved": "Your personal data has been saved.", "sessions": "View my sessions",
            "ended": "The session has been ended.", "changed": "Your password has been changed.",
-           "signed_out": "You have signed out"},
+           "signed_out": "You have signed out", "lost": "Lost your password?",
+           "link_dead": "This link cannot be used"},
 }
 
 
@@ -108,4 +112,26 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     page.locator("#signout-button").click()
     assert text["signed_out"] in page.locator("h1").inner_text()
     sign_in_in_browser(page, url, email, NEW_PASSWORD)
+    assert page.locator("h1").inner_text() == text["success"]
+    page.locator(".user-menu summary").click()
+    page.locator("#signout-button").click()
+
+    # "Mot de passe perdu?" from the password step, through the emailed link.
+    page.goto(f"{url}/account/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#next-button").click()
+    page.get_by_role("link", name=text["lost"]).click()
+    assert page.locator("#id_email").input_value() == email
+    page.locator("#reset-button").click()
+    assert page.locator("h1").inner_text() == text["check"]
+    link = first_link(outbox_latest(page, url, to=email))
+    assert "/account/password/reset/" in link
+    page.goto(link)
+    page.locator("#id_new_password1").fill(RESET_PASSWORD)
+    page.locator("#id_new_password2").fill(RESET_PASSWORD)
+    page.locator("#set-password-button").click()
+    assert text["changed"] in page.locator(".messages").inner_text()
+    page.goto(link)
+    assert page.locator("h1").inner_text() == text["link_dead"]
+    sign_in_in_browser(page, url, email, RESET_PASSWORD)
     assert page.locator("h1").inner_text() == text["success"]
