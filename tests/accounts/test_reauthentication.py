@@ -56,3 +56,12 @@ def test_next_elsewhere_is_not_followed(signed_in_client, password):
         reverse("accounts:reauthenticate"), {"password": password, "next": "https://evil.example.net/"}
     )
     assert response["Location"] == reverse("accounts:my_account")
+
+
+def test_a_locked_account_is_told_to_wait_without_a_server_error(signed_in_client, user, password, settings):
+    settings.ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES = 1
+    for _ in range(2):
+        signed_in_client.post(reverse("accounts:reauthenticate"), {"password": "wrong one!"})
+    response = signed_in_client.post(reverse("accounts:reauthenticate"), {"password": password})
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
