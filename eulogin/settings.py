@@ -261,6 +261,10 @@ if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mf
 CAS_SERVICE_TICKET_SECONDS = env.int("CAS_SERVICE_TICKET_SECONDS", default=10)  # ST/PT lifetime
 CAS_SSO_IDLE_SECONDS = env.int("CAS_SSO_IDLE_SECONDS", default=2 * 3600)  # SSO session idle limit
 CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO session hard maximum
+# Single logout: timeout per POST, retries, first backoff (doubling); see cas/conf.py.
+CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
+CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
+CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
 # Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.tasks.cas_purge_task", "schedule": 600.0}
 

@@ -73,13 +73,18 @@ class _Recorder:
 
         self.requests: list[dict] = []
         self.status = 200
+        self.statuses: list[int] = []  # answered first, one per request, before `status`
+        self.delay = 0.0
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
             def _record(self, body: bytes = b""):
+                import time
+
                 recorder.requests.append({"method": self.command, "path": self.path, "body": body,
                                           "headers": dict(self.headers)})
-                self.send_response(recorder.status)
+                time.sleep(recorder.delay)
+                self.send_response(recorder.statuses.pop(0) if recorder.statuses else recorder.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
