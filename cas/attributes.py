@@ -3,8 +3,6 @@ user attributes. One function decides it, so per-service policies can extend it.
 
 from datetime import timezone as dt_timezone
 
-from django.utils import timezone
-
 from accounts import conf as accounts_conf
 
 from .models import ServiceTicket

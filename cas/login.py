@@ -30,6 +30,9 @@ from .selectors import service_for_url, service_url_acceptable, sso_session_for_
 from .services import session_authenticated_at
 
 RESUME_SALT = "cas.login.resume"
+# Set (True/False) by the sign-in form's "remember me" checkbox: the person's own choice
+# of a long-term SSO session (specification 4.1.1), never a parameter a service can send.
+REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
 # A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.
 RESUME_GRACE_SECONDS = 5 * 60
 METHODS = ("GET", "POST")
@@ -51,7 +54,6 @@ class LoginParams:
     gateway: bool = False
     warn: bool = False
     method: str = "GET"
-    remember_me: bool = False
     # When this login asked for credentials (from a resume token), else None.
     requested_at: datetime | None = None
 
@@ -85,7 +87,7 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
             )
             return LoginParams(
                 service_url=data.get("s", ""), renew=bool(data.get("r")), gateway=bool(data.get("g")),
-                warn=bool(data.get("w")), method=data.get("m", "GET"), remember_me=bool(data.get("rm")),
+                warn=bool(data.get("w")), method=data.get("m", "GET"),
                 requested_at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
             ), ""
         except (signing.BadSignature, ValueError, KeyError, TypeError):
@@ -101,7 +103,6 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
         gateway=_flag(query.get("gateway")) and not renew,
         warn=_flag(query.get("warn")),
         method=method,
-        remember_me=_flag(query.get("rememberMe")),
     ), ""
 
 
@@ -111,7 +112,7 @@ def login_resume_token(params: LoginParams, *, requested_at: datetime | None = N
     at = requested_at or params.requested_at
     return signing.dumps(
         {"s": params.service_url, "r": params.renew, "g": params.gateway, "w": params.warn, "m": params.method,
-         "rm": params.remember_me, "at": at.isoformat() if at else ""},
+         "at": at.isoformat() if at else ""},
         salt=RESUME_SALT, compress=True,
     )
 
@@ -126,6 +127,11 @@ def login_signin_url(params: LoginParams) -> str:
     """The accounts sign-in, coming back to /cas/login afterwards."""
     back = login_resume_url(params, requested_at=timezone.now())
     return reverse(settings.LOGIN_URL) + "?" + urlencode({"next": back})
+
+
+def remember_me_chosen(request: HttpRequest) -> bool:
+    """Did the person tick "remember me" when signing in (in this session)?"""
+    return bool(request.session.get(REMEMBER_ME_SESSION_KEY)) if hasattr(request, "session") else False
 
 
 def session_is_fresh(request: HttpRequest, params: LoginParams) -> bool:

@@ -75,25 +75,37 @@ def sso_session_start(*, request: HttpRequest, remember_me: bool = False) -> tup
 def sso_session_establish(*, request: HttpRequest, fresh: bool, remember_me: bool) -> tuple[SsoSession, str | None]:
     """The SSO session to issue tickets from, for a signed-in request.
 
-    The cookie's live TGT of the same person follows the session to its new key after a
-    new sign-in (the accounts sign-in always issues a new key); another person's TGT ends.
-    Otherwise a new TGT starts. Returns (session, raw TGT to set in the cookie, or None).
+    The cookie's live TGT of the same person follows the session to its new key (the
+    accounts sign-in always issues a new key); after fresh credentials it gets a new TGT
+    value and new limits, keeping the services it signed in to for single logout. Another
+    person's TGT ends. Otherwise a new TGT starts. `remember_me` counts only with fresh
+    credentials. Returns (session, raw TGT to set in the cookie, or None to keep it).
     """
     from .selectors import sso_session_from_cookie
 
+    remember_me = remember_me and fresh
     sso = sso_session_from_cookie(request)
     if sso is not None and sso.is_active():
         if sso.user_id == request.user.pk:
-            if fresh or sso.session_key != request.session.session_key:
-                sso.session_key = request.session.session_key
-                if fresh:
-                    sso.authenticated_at = min(session_authenticated_at(request), timezone.now())
-                    if not sso.remember_me:
-                        sso.expires_at = sso.authenticated_at + timedelta(seconds=conf.get("CAS_SSO_MAX_SECONDS"))
-                sso.save(update_fields=["session_key", "authenticated_at", "expires_at"])
-            return sso, None
+            if not fresh:
+                if sso.session_key != request.session.session_key:
+                    sso.session_key = request.session.session_key
+                    sso.save(update_fields=["session_key"])
+                return sso, None
+            now = timezone.now()
+            raw = ticket_new(TICKET_GRANTING)
+            sso.ticket_digest = ticket_digest(raw)
+            sso.session_key = request.session.session_key
+            sso.authenticated_at = min(session_authenticated_at(request), now)
+            sso.remember_me = remember_me
+            sso.expires_at = (now + timedelta(seconds=conf.get("CAS_REMEMBER_ME_SECONDS")) if remember_me
+                              else sso.authenticated_at + timedelta(seconds=conf.get("CAS_SSO_MAX_SECONDS")))
+            sso.save(update_fields=["ticket_digest", "session_key", "authenticated_at", "remember_me", "expires_at"])
+            if remember_me:
+                request.session.set_expiry(conf.get("CAS_REMEMBER_ME_SECONDS"))
+            return sso, raw
         sso_session_end(sso=sso, reason="other_user")
-    return sso_session_start(request=request, remember_me=remember_me and fresh)
+    return sso_session_start(request=request, remember_me=remember_me)
 
 
 def sso_session_refresh(*, sso: SsoSession, request: HttpRequest) -> SsoSession:

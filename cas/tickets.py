@@ -1,8 +1,9 @@
 """Ticket strings: how they are made, recognised and referred to in logs.
 
-Every ticket is a prefix and 32 characters drawn by `secrets` from [A-Za-z0-9] (about 190
-bits, well over the 128 asked for), so tickets and the cookie stay within the
-specification's character set.
+Every ticket is a prefix and characters drawn by `secrets` from [A-Za-z0-9], so tickets
+and the cookie stay within the specification's character set. Service and proxy tickets
+are 32 characters in all, the length every service must accept (3.1.1, 3.2.1): 29 random
+characters, about 172 bits. The others carry 32 random characters (about 190 bits).
 """
 
 import hashlib
@@ -20,11 +21,13 @@ TICKET_GRANTING = "TGT"
 
 _ALPHABET = string.ascii_letters + string.digits
 _BODY_LENGTH = 32
+_TOTAL_LENGTH = {SERVICE: 32, PROXY: 32}
 _SHAPE = re.compile(r"(ST|PT|PGT|PGTIOU|TGT)-[A-Za-z0-9-]+")
 
 
 def ticket_new(prefix: str) -> str:
-    return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(_BODY_LENGTH))
+    length = _TOTAL_LENGTH[prefix] - len(prefix) - 1 if prefix in _TOTAL_LENGTH else _BODY_LENGTH
+    return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def ticket_kind(value: str) -> str | None:

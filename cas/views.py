@@ -15,7 +15,9 @@ from xml.etree.ElementTree import ParseError
 from accounts.services import user_signout
 
 from . import conf
-from .login import LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_signin_url
+from .login import (
+    LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_signin_url, remember_me_chosen,
+)
 from .responses import cas1_response, proxy_response, saml_response, validation_response
 from .selectors import service_for_url, sso_session_from_cookie
 from .services import (
@@ -99,7 +101,9 @@ def login(request: HttpRequest) -> HttpResponse:
     if decision.outcome is Outcome.GATEWAY_BACK:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
-    sso, raw = sso_session_establish(request=request, fresh=decision.from_new_login, remember_me=params.remember_me)
+    sso, raw = sso_session_establish(
+        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
+    )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:

@@ -465,7 +465,7 @@ def test_3_1_1_ticket_of_an_ended_sso_session_fails(client, user, service):
 
 def test_3_1_1_service_identifier_is_not_part_of_the_ticket(client, user, service):
     ticket = cas_sign_in(client, user.email)
-    assert "example" not in ticket and len(ticket) <= 256
+    assert "example" not in ticket and len(ticket) <= 32  # the length every service must accept
 
 
 def test_3_7_every_ticket_and_the_cookie_use_the_allowed_characters(client, user, make_service):
@@ -529,20 +529,51 @@ def test_3_8_1_hard_maximum_holds_despite_activity(client, user, service, settin
 
 # --- 4.1 remember me -----------------------------------------------------------------------
 
+def remembered_sign_in(client, email) -> str:
+    """A sign-in with the "remember me" box ticked (the sign-in form records the choice)."""
+    from cas.login import REMEMBER_ME_SESSION_KEY
+
+    next_url = query_value(cas_login(client)["Location"], "next")
+    sign_in(client, email, next_url=next_url)
+    session = client.session
+    session[REMEMBER_ME_SESSION_KEY] = True
+    session.save()
+    return query_value(client.get(next_url)["Location"], "ticket")
+
+
 def test_4_1_remember_me_gives_a_long_term_session_reported_to_services(client, user, service):
-    ticket = cas_sign_in(client, user.email, rememberMe="true")
+    ticket = remembered_sign_in(client, user.email)
     attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
     assert attributes.find("cas:longTermAuthenticationRequestTokenUsed", NS).text == "true"
     cookie = client.cookies["TGC-eulogin"]
-    assert int(cookie["max-age"]) == 7 * 24 * 3600
+    assert int(cookie["max-age"]) == 7 * 24 * 3600  # 4.1.5: not a browser-session cookie
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert sso_ticket(client)
+        ticket = sso_ticket(client)
+        attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
+    assert attributes.find("cas:longTermAuthenticationRequestTokenUsed", NS).text == "true"
+    assert attributes.find("cas:isFromNewLogin", NS).text == "false"
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_4_1_3_remember_me_is_reported_by_saml_too(client, user, service):
+    ticket = remembered_sign_in(client, user.email)
+    root = ElementTree.fromstring(saml_validate(client, ticket).content)
+    attrs = {a.get("AttributeName"): a.find("a:AttributeValue", SAML).text for a in root.findall(".//a:Attribute", SAML)}
+    assert attrs["longTermAuthenticationRequestTokenUsed"] == "true"
 
 
 def test_4_1_1_remember_me_is_off_by_default(client, user, service):
     ticket = cas_sign_in(client, user.email)
     attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
     assert attributes.find("cas:longTermAuthenticationRequestTokenUsed", NS).text == "false"
+
+
+def test_4_1_1_remember_me_is_the_persons_choice_not_the_services(client, user, service):
+    ticket = cas_sign_in(client, user.email, rememberMe="true")
+    attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
+    assert attributes.find("cas:longTermAuthenticationRequestTokenUsed", NS).text == "false"
+    assert not client.cookies["TGC-eulogin"]["max-age"]
 
 
 # --- 4.2 /samlValidate ---------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The SSO session across sign-ins: bound to one session, follows re-sign-in, ends for
 another person; checks and admin."""
 
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
