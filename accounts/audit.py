@@ -27,5 +27,23 @@ def audit_event_record(
     if user is not None and not email:
         email = user.email
     return AuditEvent.objects.create(
-        kind=kind, user=user, email=email[:254], ip_address=ip_address, user_agent=user_agent, detail=detail
+        kind=kind, user=user, email=_text(email)[:254], ip_address=ip_address, user_agent=_text(user_agent),
+        detail=_clean(detail),
     )
+
+
+def _text(value: str) -> str:
+    # PostgreSQL stores no NUL character, in text or in JSON; a hostile value must not
+    # turn the recording of an event into a server error.
+    return value.replace("\x00", "\ufffd")
+
+
+def _clean(value):
+    """`value` with every string freed of NUL characters, at any depth."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, dict):
+        return {_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

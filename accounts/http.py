@@ -19,7 +19,8 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def client_user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+    # No NUL: PostgreSQL text cannot hold it.
+    return request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:USER_AGENT_MAX_LENGTH]
 
 
 def safe_next_url(request: HttpRequest, url: str | None) -> str | None:

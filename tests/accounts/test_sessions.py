@@ -76,3 +76,11 @@ def test_ending_needs_a_post(chrome_client):
 def test_a_session_without_user_agent_is_listed(user, client, password):
     sign_in(client, user.email, password)
     assert client.get(reverse("accounts:sessions")).status_code == 200
+
+
+def test_a_hostile_user_agent_is_stored_without_error(user, password):
+    c = Client(HTTP_USER_AGENT="Mozilla/5.0\x00" + "A" * 2000)
+    assert sign_in(c, user.email, password).status_code == 302
+    session = UserSession.objects.get(session_key=c.session.session_key)
+    assert "\x00" not in session.user_agent and len(session.user_agent) == 512
+    assert c.get(reverse("accounts:sessions")).status_code == 200
