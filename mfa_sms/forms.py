@@ -2,7 +2,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PasswordConfirmForm  # noqa: F401  (PANIC reuses it)
 
 from .phones import INPUT_MAX_LENGTH, phone_parse
 

@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -312,6 +311,17 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
 def session_sms_proved(*, request: HttpRequest, device: PhoneDevice) -> None:
     """Record on a signed-in session that it proved SMS now (step-up, enrolment)."""
     session_factor_add(request, kind=SMS, phone=device.masked_number)
+
+
+def sms_step_up_url(next_url: str) -> str:
+    """Where to send a signed-in person who must prove SMS (choose a number, enter the
+    code) before going on to `next_url`; the session then holds a fresh SMS factor and
+    strength PASSWORD_SMS."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
 
 
 def session_sms_proved_recently(request: HttpRequest, *, max_age: int | None = None) -> bool:

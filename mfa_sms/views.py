@@ -1,7 +1,6 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -89,19 +88,24 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
         else:
             return HttpResponseBadRequest()
     state = services.challenge_state(request, purpose=purpose) or state
+    refused = (state or {}).get("refused", "")
+    if refused and status == 200:
+        status = 429  # the send was refused (lock, cooldown, abuse limit)
     context = {
         "form": form,
         "title": title,
         "purpose": purpose,
         "number": (phone_format(device.number) if full_number else device.masked_number) if device else "",
         "cancel_url": cancel_url,
-        "error": error or (state or {}).get("refused", ""),
+        "error": error or refused,
         "delivery_problem": _delivery_problem((state or {}).get("challenge")),
         "can_verify": bool(state and state.get("challenge")) and not error,
         "can_resend": device is not None and not (error and not state),
         "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
     }
-    return render(request, "mfa_sms/challenge.html", context, status=status if not error or status != 200 else 400)
+    if error and status == 200:
+        status = 400  # the sign-in cannot go on: say so with a 4xx
+    return render(request, "mfa_sms/challenge.html", context, status=status)
 
 
 # --- sign-in -----------------------------------------------------------------------------
@@ -167,7 +171,7 @@ def fresh_sms_verification_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if selectors.phone_devices_confirmed(user=request.user) and not services.session_sms_proved_recently(request):
-            return redirect(f"{reverse('mfa_sms:verify')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(services.sms_step_up_url(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -309,11 +313,6 @@ def verify_challenge(request: HttpRequest) -> HttpResponse:
         request, purpose=Purpose.VERIFY, state=state, device=device, on_success=success,
         cancel_url=reverse("accounts:my_account"), title=_("Challenge code sent by SMS to confirm it is you"),
     )
-
-
-def sms_step_up_url(next_url: str) -> str:
-    """Where to send a signed-in person who must prove SMS before going on to `next_url`."""
-    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
 
 
 # --- PANIC -------------------------------------------------------------------------------

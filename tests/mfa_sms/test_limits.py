@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from mfa_sms import limits, services
-from mfa_sms.models import Challenge, PhoneDevice
+from mfa_sms.models import Challenge
 
 from .conftest import NUMBER, OTHER_NUMBER
 

@@ -121,3 +121,41 @@ def test_a_permanent_delivery_failure_is_shown_on_the_challenge_page(client, sms
     sms_signin()
     page = client.get(reverse("mfa_sms:signin")).content.decode()
     assert "not a valid mobile phone number according to the SMS provider" in page
+
+
+def test_a_locked_sms_method_sends_nothing_and_says_so(client, sms_signin, user):
+    from django.utils import timezone
+
+    from mfa_sms.models import SmsMethodLock
+
+    SmsMethodLock.objects.create(user=user, consecutive_failures=20, locked_at=timezone.now())
+    sms_signin()
+    assert locmem.outbox == []
+    response = client.get(reverse("mfa_sms:signin"))
+    assert "locked" in response.content.decode()
+    assert response.status_code == 429
+
+
+def test_a_refused_send_says_nothing_about_the_number_or_account(client, sms_signin, settings):
+    settings.MFA_SMS_GLOBAL_DAILY_CAP = 0
+    sms_signin()
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert "No SMS can be sent right now" in page
+    assert locmem.outbox == []
+
+
+def test_the_sms_is_written_in_the_language_of_the_page(client, sms_signin):
+    client.cookies["eulogin_language"] = "fr"
+    sms_signin()
+    assert locmem.outbox[-1].body.startswith("Votre code \"challenge\" EU Login")
+
+
+def test_the_step_up_url_leads_to_a_session_with_strength_password_sms(signed_in_client, phone):
+    from mfa_sms.services import sms_step_up_url
+
+    url = sms_step_up_url("/account/my-account/")
+    signed_in_client.post(url, {"device": phone.pk, "next": "/account/my-account/"})
+    response = post_code(signed_in_client, "mfa_sms:verify_challenge", last_code(NUMBER))
+    assert response.url == "/account/my-account/"
+    request = type("R", (), {"session": signed_in_client.session})()
+    assert session_strength(request) == "PASSWORD_SMS"
