@@ -11,6 +11,8 @@ class ServiceForm(forms.ModelForm):
         label=_("released attributes"), required=False, widget=forms.CheckboxSelectMultiple, choices=(),
     )
 
+    slo_url = forms.URLField(label=_("single logout URL"), required=False, max_length=2048, assume_scheme="https")
+
     class Meta:
         model = Service
         fields = "__all__"

@@ -3,9 +3,9 @@
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
-from accounts.signals import session_ended
+from accounts.signals import session_ended, session_key_rotated
 
-from .services import sso_sessions_end_for_session
+from .services import sso_sessions_end_for_session, sso_sessions_rekey
 
 
 @receiver(session_ended, dispatch_uid="cas.session_ended")
@@ -19,3 +19,9 @@ def _end_sso_on_logout(sender, request, user, **kwargs) -> None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if user is not None and session_key:
         sso_sessions_end_for_session(user_id=user.pk, session_key=session_key, reason="logout")
+
+
+@receiver(session_key_rotated, dispatch_uid="cas.session_key_rotated")
+def _follow_rotated_session_key(sender, user, old_session_key, new_session_key, **kwargs) -> None:
+    if user is not None and old_session_key and new_session_key:
+        sso_sessions_rekey(user_id=user.pk, old_session_key=old_session_key, new_session_key=new_session_key)

@@ -108,7 +108,9 @@ def saml_response(
         + ">"
     )
     if not result.success:
-        status = "samlp:RequestDenied" if result.code != "INVALID_REQUEST" else "samlp:Requester"
+        status = {"INVALID_REQUEST": "samlp:Requester", "INTERNAL_ERROR": "samlp:Responder"}.get(
+            result.code, "samlp:RequestDenied"
+        )
         body = (
             f'<Status><StatusCode Value="{status}"></StatusCode>'
             f"<StatusMessage>{escape(result.code + ': ' + result.description)}</StatusMessage></Status>"

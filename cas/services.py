@@ -138,6 +138,13 @@ def sso_session_end(*, sso: SsoSession, reason: str) -> bool:
     return True
 
 
+def sso_sessions_rekey(*, user_id, old_session_key: str, new_session_key: str) -> int:
+    """The Django session kept going under a new key: its SSO sessions follow it."""
+    return SsoSession.objects.filter(user_id=user_id, session_key=old_session_key, ended_at__isnull=True).update(
+        session_key=new_session_key
+    )
+
+
 def _slo_enqueue(ticket_ids: list[int]) -> None:
     """Queue one single logout task per ticket. Fire and forget (specification 2.3.3.1):
     a broker problem is logged, never shown to the person signing out."""

@@ -1,9 +1,12 @@
 """The /cas/* endpoints. Thin: parse, call login.py / services.py, render."""
 
+import logging
+from functools import wraps
 from urllib.parse import urlsplit
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -21,10 +24,12 @@ from .login import (
 from .responses import cas1_response, proxy_response, saml_response, validation_response
 from .selectors import service_for_url, sso_session_from_cookie
 from .services import (
-    INVALID_REQUEST, ValidationResult, proxy_ticket_issue, service_ticket_issue, service_url_with_ticket,
+    INTERNAL_ERROR, INVALID_REQUEST, ProxyResult, ValidationResult, proxy_ticket_issue, service_ticket_issue, service_url_with_ticket,
     sso_session_end, sso_session_establish, ticket_consume, ticket_validate,
 )
 from .tickets import ticket_kind
+
+logger = logging.getLogger(__name__)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -148,6 +153,40 @@ def logout(request: HttpRequest) -> HttpResponse:
     return _no_store(response)
 
 
+def _internal_error(render_failure):
+    """An unexpected failure while validating (the database is down...) is answered in the
+    protocol, with INTERNAL_ERROR, so the client reports it rather than choking on HTML."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DatabaseError:
+                logger.exception("CAS %s failed", request.path)
+                response = render_failure(request)
+                response.status_code = 500
+                return _no_store(response)
+
+        return wrapped
+
+    return decorator
+
+
+def _validation_internal_error(request: HttpRequest) -> HttpResponse:
+    result = ValidationResult(code=INTERNAL_ERROR, description="An internal error occurred during ticket validation")
+    return validation_response(result, fmt=_format(request) or "XML", with_attributes=False)
+
+
+def _proxy_internal_error(request: HttpRequest) -> HttpResponse:
+    result = ProxyResult(code=INTERNAL_ERROR, description="An internal error occurred while issuing a proxy ticket")
+    return proxy_response(result, fmt=_format(request) or "XML")
+
+
+def _cas1_internal_error(request: HttpRequest) -> HttpResponse:
+    return cas1_response(ValidationResult(code=INTERNAL_ERROR))
+
+
 def _format(request: HttpRequest) -> str | None:
     fmt = (request.GET.get("format") or "XML").upper()
     return fmt if fmt in ("XML", "JSON") else None
@@ -171,6 +210,7 @@ def _validate(request: HttpRequest, *, allow_proxy_tickets: bool, with_attribute
 
 @never_cache
 @require_GET
+@_internal_error(_cas1_internal_error)
 def validate(request: HttpRequest) -> HttpResponse:
     """/validate (CAS 1.0): service tickets only, "yes"/"no"."""
     result = ticket_validate(
@@ -182,30 +222,35 @@ def validate(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@_internal_error(_validation_internal_error)
 def service_validate(request: HttpRequest) -> HttpResponse:
     return _validate(request, allow_proxy_tickets=False, with_attributes=False)
 
 
 @never_cache
 @require_GET
+@_internal_error(_validation_internal_error)
 def proxy_validate(request: HttpRequest) -> HttpResponse:
     return _validate(request, allow_proxy_tickets=True, with_attributes=False)
 
 
 @never_cache
 @require_GET
+@_internal_error(_validation_internal_error)
 def p3_service_validate(request: HttpRequest) -> HttpResponse:
     return _validate(request, allow_proxy_tickets=False, with_attributes=True)
 
 
 @never_cache
 @require_GET
+@_internal_error(_validation_internal_error)
 def p3_proxy_validate(request: HttpRequest) -> HttpResponse:
     return _validate(request, allow_proxy_tickets=True, with_attributes=True)
 
 
 @never_cache
 @require_GET
+@_internal_error(_proxy_internal_error)
 def proxy(request: HttpRequest) -> HttpResponse:
     """/proxy: a proxy ticket for `targetService` from a PGT."""
     fmt = _format(request) or "XML"
@@ -243,7 +288,11 @@ def saml_validate(request: HttpRequest) -> HttpResponse:
         if ticket_kind(ticket):
             ticket_consume(ticket)
     else:
-        result = ticket_validate(request=request, ticket_value=ticket, service_url=target)
+        try:
+            result = ticket_validate(request=request, ticket_value=ticket, service_url=target)
+        except DatabaseError:
+            logger.exception("CAS samlValidate failed")
+            result = ValidationResult(code=INTERNAL_ERROR, description="An internal error occurred during ticket validation")
     # SAML attributes are never released to a non-TLS site (specification 4.2.1).
     release = target.lower().startswith("https://")
     return _no_store(saml_response(result, target=target, request_id=request_id, release_user_attributes=release))

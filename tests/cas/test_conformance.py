@@ -508,9 +508,9 @@ def test_3_6_cookie_of_another_session_gives_no_sso(client, user, service):
 def test_3_8_1_sso_session_ends_after_idle_time_and_hard_maximum(client, user, service):
     cas_sign_in(client, user.email)
     start = timezone.now()
-    with time_machine.travel(start + timedelta(hours=1, minutes=59)):
+    with time_machine.travel(start + timedelta(hours=1, minutes=50)):
         assert sso_ticket(client)  # activity keeps it alive
-    with time_machine.travel(start + timedelta(hours=3, minutes=59)):
+    with time_machine.travel(start + timedelta(hours=3, minutes=40)):
         assert sso_ticket(client)
     with time_machine.travel(start + timedelta(hours=6)):
         assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
@@ -657,3 +657,24 @@ def test_anonymous_login_writes_nothing(client, service):
     from django.contrib.sessions.models import Session
 
     assert Session.objects.count() == 0 and "sessionid" not in client.cookies
+
+
+# --- 2.5.3 / 2.7.3 INTERNAL_ERROR ---------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["cas:service_validate", "cas:p3_proxy_validate", "cas:proxy", "cas:validate"])
+def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monkeypatch, name):
+    from django.db import OperationalError
+
+    from cas import views
+
+    def database_down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "ticket_validate", database_down)
+    monkeypatch.setattr(views, "proxy_ticket_issue", database_down)
+    response = client.get(reverse(name), {"ticket": "ST-abc", "service": SERVICE_URL, "pgt": "PGT-a", "targetService": SERVICE_URL})
+    assert response.status_code == 500
+    if name == "cas:validate":
+        assert response.content == b"no\n\n"
+    else:
+        assert b'code="INTERNAL_ERROR"' in response.content

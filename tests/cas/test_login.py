@@ -82,3 +82,23 @@ def test_second_browser_gets_its_own_prompt(client, user, service):
     other = Client()
     assert cas_login(other)["Location"].startswith(reverse("accounts:login"))
     assert sso_ticket(client)
+
+
+def test_password_change_keeps_this_sso_session_and_ends_the_others(client, user, service, password):
+    from django.test import Client
+    from django.test.client import RequestFactory
+
+    from accounts.services import user_password_change
+
+    other = Client()
+    cas_sign_in(other, user.email)
+    cas_sign_in(client, user.email)
+    request = RequestFactory().post("/")
+    request.session = client.session
+    request.user = user
+    old_key = request.session.session_key
+    user_password_change(request=request, user=user, password="a brand new passphrase 42")
+    request.session.save()
+    mine = SsoSession.objects.get(user=user, session_key=request.session.session_key)
+    assert mine.ended_at is None and request.session.session_key != old_key
+    assert SsoSession.objects.filter(user=user, ended_at__isnull=False).count() == 1  # the other browser's
