@@ -256,6 +256,8 @@ MFA_SMS_FILE_PATH = env.str("MFA_SMS_FILE_PATH", default="")
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
+# Old challenges and SMS log rows go, every hour.
+CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
 
 # --- cas: environment-driven settings (defaults of the rest live in cas/conf.py) ---
 CAS_SERVICE_TICKET_SECONDS = env.int("CAS_SERVICE_TICKET_SECONDS", default=10)  # ST/PT lifetime

@@ -51,6 +51,10 @@ DEFAULTS = {
     "MFA_SMS_SEND_MAX_RETRIES": 6,
     "MFA_SMS_SEND_RETRY_BASE_SECONDS": 5,
     "MFA_SMS_SEND_RETRY_MAX_SECONDS": 300,
+    # Finished challenges are deleted after 1 day; the SMS log is kept 90 days (support
+    # and cost questions), then deleted: it holds phone numbers.
+    "MFA_SMS_CHALLENGE_RETENTION_SECONDS": 24 * 3600,
+    "MFA_SMS_LOG_RETENTION_DAYS": 90,
     # The host named on the WebOTP line ("@host #code"); empty: the request's host.
     "MFA_SMS_WEBOTP_HOST": "",
     # The filebased backend writes one file per SMS here.

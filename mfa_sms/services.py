@@ -452,3 +452,14 @@ def sms_status_update(*, provider_id: str, provider_status: str, error_code: str
             message.permanent_failure = True
         message.save()
     return True
+
+
+def sms_records_purge() -> tuple[int, int]:
+    """Delete challenges past their retention and SMS log rows past theirs; returns how
+    many of each went."""
+    now = timezone.now()
+    challenges, _ = Challenge.objects.filter(
+        expires_at__lt=now - timedelta(seconds=conf.get("MFA_SMS_CHALLENGE_RETENTION_SECONDS"))
+    ).delete()
+    log, _ = SmsMessage.objects.filter(created_at__lt=now - timedelta(days=conf.get("MFA_SMS_LOG_RETENTION_DAYS"))).delete()
+    return challenges, log

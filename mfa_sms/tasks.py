@@ -4,7 +4,7 @@ worker that dies mid-send loses nothing; the service makes the redelivery harmle
 from celery import shared_task
 
 from . import conf
-from .services import sms_message_deliver
+from .services import sms_message_deliver, sms_records_purge
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
@@ -22,3 +22,8 @@ def sms_send(self, message_id: int, body: str) -> None:
         sms_send.apply(args=(message_id, body), retries=self.request.retries + 1)
         return
     raise self.retry(countdown=countdown, exc=outcome.retry_error)
+
+
+@shared_task(ignore_result=True)
+def sms_records_purge_task() -> None:
+    sms_records_purge()

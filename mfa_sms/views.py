@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 from twilio.request_validator import RequestValidator
 
 from accounts import flows
@@ -149,8 +150,13 @@ class SignInChallengeView(View):
         def success():
             user = device.user
             services.challenge_state_clear(request)
+            if user.email.lower() != self.pending["email"].strip().lower():
+                # The password proved was for another sign-in than this code's: start over.
+                flows.signin_pending_clear(request)
+                return redirect("accounts:login")
             proved = {"kind": "SMS", "at": timezone.now().isoformat(), "phone": device.masked_number}
             next_url = flows.signin_complete(request, user=user, proved=[self.pending["password_proved"], proved])
+            otp_login(request, device)  # django-otp: request.user.is_verified()
             return flows.signin_redirect(request, next_url)
 
         return _challenge_response(
@@ -307,6 +313,7 @@ def verify_challenge(request: HttpRequest) -> HttpResponse:
     def success():
         services.challenge_state_clear(request)
         services.session_sms_proved(request=request, device=device)
+        otp_login(request, device)
         return redirect(next_url or "accounts:my_account")
 
     return _challenge_response(

@@ -158,3 +158,18 @@ def test_a_success_resets_the_run_of_failures(request_, phone, user):
     verify(request_, wrong(code))
     verify(request_, code)
     assert SmsMethodLock.objects.get(user=user).consecutive_failures == 0
+
+
+def test_old_challenges_and_sms_log_rows_are_purged(request_, phone):
+    from mfa_sms.models import SmsMessage
+    from mfa_sms.tasks import sms_records_purge_task
+
+    issue(request_, phone)
+    sms_records_purge_task.apply()
+    assert Challenge.objects.count() == 1 and SmsMessage.objects.count() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        sms_records_purge_task.apply()
+    assert Challenge.objects.count() == 0 and SmsMessage.objects.count() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        sms_records_purge_task.apply()
+    assert SmsMessage.objects.count() == 0

@@ -159,3 +159,11 @@ def test_the_step_up_url_leads_to_a_session_with_strength_password_sms(signed_in
     assert response.url == "/account/my-account/"
     request = type("R", (), {"session": signed_in_client.session})()
     assert session_strength(request) == "PASSWORD_SMS"
+
+
+def test_after_an_sms_sign_in_django_otp_sees_a_verified_user(client, sms_signin, phone):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    sms_signin()
+    post_code(client, "mfa_sms:signin", last_code())
+    assert client.session[DEVICE_ID_SESSION_KEY] == phone.persistent_id
