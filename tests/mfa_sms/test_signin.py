@@ -167,3 +167,18 @@ def test_after_an_sms_sign_in_django_otp_sees_a_verified_user(client, sms_signin
     sms_signin()
     post_code(client, "mfa_sms:signin", last_code())
     assert client.session[DEVICE_ID_SESSION_KEY] == phone.persistent_id
+
+
+def test_a_person_who_prefers_sms_finds_it_chosen_on_the_next_sign_in(client, user):
+    from tests.conftest import sign_in
+
+    user.preferred_method = "SMS"
+    user.save()
+    sign_in(client, user.email)
+    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:login"), {"email": user.email})
+    page = client.get(reverse("accounts:login_password")).content.decode()
+    import re
+
+    checked = re.search(r'<input[^>]*name="method"[^>]*value="SMS"[^>]*>|<input[^>]*value="SMS"[^>]*name="method"[^>]*>', page)
+    assert checked and "checked" in checked.group(0)
