@@ -80,18 +80,24 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
     Returns (params, "") or (None, error message).
     """
     if "resume" in query:
+        token = query.get("resume", "")[:4096]
         try:
-            data = signing.loads(
-                query.get("resume", "")[:4096], salt=RESUME_SALT,
-                max_age=accounts_conf.get("ACCOUNTS_SIGNIN_TIMEOUT_SECONDS") + RESUME_GRACE_SECONDS,
-            )
+            try:
+                data = signing.loads(
+                    token, salt=RESUME_SALT,
+                    max_age=accounts_conf.get("ACCOUNTS_SIGNIN_TIMEOUT_SECONDS") + RESUME_GRACE_SECONDS,
+                )
+            except signing.SignatureExpired:
+                # Our own token, just old (a long sign-in): the parameters still hold, but
+                # it no longer vouches for fresh credentials.
+                data = {**signing.loads(token, salt=RESUME_SALT), "at": ""}
             return LoginParams(
                 service_url=data.get("s", ""), renew=bool(data.get("r")), gateway=bool(data.get("g")),
                 warn=bool(data.get("w")), method=data.get("m", "GET"),
                 requested_at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
             ), ""
         except (signing.BadSignature, ValueError, KeyError, TypeError):
-            return None, str(_("This sign-in link has expired. Please go back to the service and try again."))
+            return None, str(_("This sign-in link is not valid. Please go back to the service and try again."))
     method = (query.get("method") or "GET").upper()
     if method not in METHODS:
         return None, str(_("The response method requested by the service is not supported."))

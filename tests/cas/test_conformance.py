@@ -678,3 +678,16 @@ def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monke
         assert response.content == b"no\n\n"
     else:
         assert b'code="INTERNAL_ERROR"' in response.content
+
+
+def test_a_slow_sign_in_still_gets_its_ticket_but_renew_asks_again(client, user, service):
+    next_url = query_value(cas_login(client)["Location"], "next")
+    renew_next = query_value(cas_login(client, renew="true")["Location"], "next")
+    with time_machine.travel(timezone.now() + timedelta(minutes=30)):
+        sign_in(client, user.email, next_url=next_url)
+        response = client.get(next_url)
+        assert query_value(response["Location"], "ticket").startswith("ST-")
+        ticket = query_value(response["Location"], "ticket")
+        attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
+        assert attributes.find("cas:isFromNewLogin", NS).text == "false"
+        assert client.get(renew_next)["Location"].startswith(reverse("accounts:login"))

@@ -59,3 +59,52 @@ def test_unregistered_service_shows_an_error_in_the_browser(page_in, live_server
     expect(page).to_have_url(re.compile(r"/cas/login\?service="))
     text = "pas enregistré" if page.locale == "fr" else "not registered"
     expect(page.locator("#cas-error")).to_contain_text(text)
+
+
+@pytest.fixture
+def post_service(transactional_db):
+    from tests.cas.conftest import _Recorder
+
+    recorder = _Recorder()
+    Service.objects.create(name="POST service", pattern=recorder.url)
+    yield recorder
+    recorder.close()
+
+
+def _sign_in_for(page, url, user, password):
+    page.goto(url)
+    page.locator("#id_email").fill(user.email)
+    page.locator("#next-button").click()
+    page.locator("#id_password").fill(password)
+    page.locator("#signin-button").click()
+
+
+def _wait_for_post(recorder, page):
+    for _ in range(100):
+        if recorder.requests:
+            break
+        page.wait_for_timeout(100)
+    assert recorder.requests and recorder.requests[0]["method"] == "POST"
+    return recorder.requests[0]["body"].decode()
+
+
+def test_method_post_submits_the_ticket_by_itself(page_in, live_server, user, password, post_service):
+    from urllib.parse import quote
+
+    _sign_in_for(page_in, f"{live_server.url}/cas/login?method=POST&service={quote(post_service.url + 'landing')}", user, password)
+    body = _wait_for_post(post_service, page_in)
+    assert re.fullmatch(r"ticket=ST-[A-Za-z0-9-]+", body)
+    assert post_service.requests[0]["path"] == "/landing"
+
+
+def test_method_post_works_without_javascript(browser, live_server, user, password, post_service):
+    from urllib.parse import quote
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _sign_in_for(page, f"{live_server.url}/cas/login?method=POST&service={quote(post_service.url)}", user, password)
+        page.locator("#cas-post-form button").click()
+        assert re.fullmatch(r"ticket=ST-[A-Za-z0-9-]+", _wait_for_post(post_service, page))
+    finally:
+        context.close()
