@@ -35,6 +35,13 @@ def open_user_menu_link(page, href_end: str) -> None:
     page.locator(f".user-menu-panel a[href$='{href_end}']").click()
 
 
+def switch_language(page, code: str) -> None:
+    # The selector submits itself from a deferred script: wait until it is attached.
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("#language-select").select_option(code)
+
+
 def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, live_server):
     page, locale, url = page_in, page_in.locale, live_server.url
     text, other = TEXT[page_in.locale], "en" if page_in.locale == "fr" else "fr"
@@ -72,12 +79,10 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     assert "Léa-Rose MARTIN" in page.locator(".user-name").inner_text()
 
     # Switch language with the selector: the page follows and the account remembers.
-    with page.expect_navigation():
-        page.locator("#language-select").select_option(other)
+    switch_language(page, other)
     assert page.locator("h1").inner_text() == TEXT[other]["personal"]
     assert User.objects.get(email=email).preferred_language == other
-    with page.expect_navigation():
-        page.locator("#language-select").select_option(locale)
+    switch_language(page, locale)
     assert page.locator("h1").inner_text() == text["personal"]
 
     # A second browser signs in; the first lists both sessions and ends the second.
