@@ -691,3 +691,37 @@ def test_a_slow_sign_in_still_gets_its_ticket_but_renew_asks_again(client, user,
         attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
         assert attributes.find("cas:isFromNewLogin", NS).text == "false"
         assert client.get(renew_next)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_2_6_2_proxies_are_listed_most_recent_first(client, user, make_service, http_recorder, settings):
+    settings.CAS_PROXY_CALLBACK_ALLOW_HTTP_LOOPBACK = True
+    make_service(proxy_allowed=True)  # https://app.example.org/ (A and B)
+    make_service("https://c.example.org/")
+    make_service(http_recorder.url)  # the callbacks
+    cb1, cb2 = http_recorder.url + "cb1", http_recorder.url + "cb2"
+
+    def pgt_delivered():
+        return query_value(http_recorder.requests[-1]["path"], "pgtId")
+
+    ticket = cas_sign_in(client, user.email)
+    assert xml(p3_validate(client, ticket, pgtUrl=cb1)).find(".//cas:proxyGrantingTicket", NS) is not None
+    pt1 = xml(client.get(reverse("cas:proxy"), {"pgt": pgt_delivered(), "targetService": "https://app.example.org/b"})
+              ).find(".//cas:proxyTicket", NS).text
+    root = xml(client.get(reverse("cas:p3_proxy_validate"), {"ticket": pt1, "service": "https://app.example.org/b", "pgtUrl": cb2}))
+    assert [p.text for p in root.findall(".//cas:proxy", NS)] == [cb1]
+    pt2 = xml(client.get(reverse("cas:proxy"), {"pgt": pgt_delivered(), "targetService": "https://c.example.org/"})
+              ).find(".//cas:proxyTicket", NS).text
+    root = xml(client.get(reverse("cas:proxy_validate"), {"ticket": pt2, "service": "https://c.example.org/"}))
+    assert [p.text for p in root.findall(".//cas:proxy", NS)] == [cb2, cb1]
+    response = client.get(reverse("cas:proxy_validate"), {"ticket": pt2, "service": "https://c.example.org/", "format": "JSON"})
+    assert json.loads(response.content)["serviceResponse"]["authenticationFailure"]["code"] == "INVALID_TICKET"
+
+
+def test_2_7_proxy_ticket_is_single_use_and_short_lived(client, user, service):
+    ticket = proxy_ticket_for(client, user, service)
+    pt = ServiceTicket.objects.get(ticket=ticket)
+    assert pt.ticket.startswith("PT-") and len(pt.ticket) <= 32
+    assert pt.expires_at - pt.created_at == timedelta(seconds=10)
+    params = {"ticket": ticket, "service": "https://app.example.org/backend"}
+    assert xml(client.get(reverse("cas:proxy_validate"), params)).find("cas:authenticationSuccess", NS) is not None
+    assert failure_code(client.get(reverse("cas:proxy_validate"), params)) == "INVALID_TICKET"
