@@ -55,10 +55,10 @@ def _delivery_problem(challenge_id: int | None) -> str:
 
 
 _VERIFY_ERRORS = {
-    VerifyResult.WRONG: lambda: _("The challenge code is incorrect. Please check it and try again."),
-    VerifyResult.EXPIRED: lambda: _("This challenge code is no longer valid. Please ask for a new code."),
-    VerifyResult.THROTTLED: lambda: _("Too many wrong codes in a row. Please wait a few seconds and try again."),
-    VerifyResult.LOCKED: lambda: str(services.REFUSED_LOCKED),
+    VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
+    VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
+    VerifyResult.THROTTLED: gettext_lazy("Too many wrong codes in a row. Please wait a few seconds and try again."),
+    VerifyResult.LOCKED: services.REFUSED_LOCKED,
 }
 
 
@@ -82,7 +82,7 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
             result = services.challenge_verify(request=request, purpose=purpose, code=form.cleaned_data["code"])
             if result is VerifyResult.OK:
                 return on_success()
-            form.add_error("code", _VERIFY_ERRORS[result]())
+            form.add_error("code", str(_VERIFY_ERRORS[result]))
             status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
         elif action == "verify":
             status = 400
