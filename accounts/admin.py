@@ -10,8 +10,26 @@ from .services import user_session_end
 from .throttling import signin_throttles_clear
 
 
+class UserSessionInline(admin.TabularInline):
+    """The person's open sessions, read-only (the key, a bearer secret, is never shown)."""
+
+    model = UserSession
+    fields = ["ip_address", "user_agent", "created_at", "last_activity_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("open sessions")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    inlines = [UserSessionInline]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "domain_label", "is_active", "locked_at", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", ("locked_at", admin.EmptyFieldListFilter)]

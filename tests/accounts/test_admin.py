@@ -84,3 +84,12 @@ def test_admins_end_a_session_with_the_action(staff_client, user, signed_in_clie
     assert response.status_code == 302
     assert signed_in_client.get(reverse("accounts:my_account")).status_code == 302
     assert ended_sessions == [(user.pk, session.session_key)]
+
+
+def test_a_users_page_lists_their_open_sessions_without_keys(staff_client, user, signed_in_client):
+    from accounts.models import UserSession
+
+    session = UserSession.objects.get(user=user)
+    html = staff_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert "Open sessions" in html and "127.0.0.1" in html
+    assert session.session_key not in html
