@@ -97,7 +97,11 @@ class SsoSession(models.Model):
     """
 
     ticket_digest = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cas_sso_sessions")
+    # Kept (user emptied) when the account is deleted, so single logout still reaches the
+    # services until the purge removes the session.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="cas_sso_sessions"
+    )
     session_key = models.CharField(max_length=64, db_index=True)
     authenticated_at = models.DateTimeField(_("signed in at"))
     factors = models.JSONField(default=list, blank=True)

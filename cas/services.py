@@ -277,6 +277,8 @@ def ticket_validate(
     if ticket is None:
         return fail(INVALID_TICKET, f"Ticket {ticket_reference(ticket_value)} not recognized")
     user = ticket.sso_session.user
+    if user is None:
+        return fail(INVALID_TICKET, "The account of this ticket no longer exists")
     if ticket.kind == ServiceTicket.Kind.PROXY and not allow_proxy_tickets:
         return fail(INVALID_TICKET_SPEC, "A proxy ticket was presented; this endpoint validates service tickets only", user)
     if ticket.expires_at <= ticket.consumed_at:

@@ -2,7 +2,8 @@
 
 import logging
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -13,7 +14,6 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from xml.etree.ElementTree import ParseError
 
 from accounts.services import user_signout
 
@@ -24,8 +24,8 @@ from .login import (
 from .responses import cas1_response, proxy_response, saml_response, validation_response
 from .selectors import service_for_url, sso_session_from_cookie
 from .services import (
-    INTERNAL_ERROR, INVALID_REQUEST, ProxyResult, ValidationResult, proxy_ticket_issue, service_ticket_issue, service_url_with_ticket,
-    sso_session_end, sso_session_establish, ticket_consume, ticket_validate,
+    INTERNAL_ERROR, INVALID_REQUEST, ProxyResult, ValidationResult, proxy_ticket_issue, service_ticket_issue,
+    service_url_with_ticket, sso_session_end, sso_session_establish, ticket_consume, ticket_validate,
 )
 from .tickets import ticket_kind
 
@@ -76,8 +76,6 @@ def _origin(url: str) -> str:
 
 
 def _query_pairs(url: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(urlsplit(url).query, keep_blank_values=True)
 
 

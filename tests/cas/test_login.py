@@ -102,3 +102,10 @@ def test_password_change_keeps_this_sso_session_and_ends_the_others(client, user
     mine = SsoSession.objects.get(user=user, session_key=request.session.session_key)
     assert mine.ended_at is None and request.session.session_key != old_key
     assert SsoSession.objects.filter(user=user, ended_at__isnull=False).count() == 1  # the other browser's
+
+
+def test_ticket_of_a_deleted_account_fails(client, user, service):
+    ticket = cas_sign_in(client, user.email)
+    user.delete()
+    response = client.get(reverse("cas:service_validate"), {"ticket": ticket, "service": SERVICE_URL})
+    assert b"INVALID_TICKET" in response.content

@@ -159,3 +159,20 @@ def test_expired_sso_session_sends_slo_when_purged(client, user, make_service, h
     assert counts["sso_sessions_ended"] == 1
     assert SsoSession.objects.get().end_reason == "expired"
     assert logout_requests(http_recorder) == [ticket]
+
+
+def test_account_deletion_still_sends_single_logout(client, user, make_service, http_recorder, django_capture_on_commit_callbacks):
+    from django.test import RequestFactory
+
+    from accounts.services import user_delete
+
+    make_service(http_recorder.url)
+    ticket = cas_sign_in(client, user.email, http_recorder.url)
+    request = RequestFactory().post("/")
+    request.session = client.session
+    request.user = user
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(request=request, user=user)
+    assert logout_requests(http_recorder) == [ticket]
+    sso = SsoSession.objects.get()
+    assert sso.user is None and sso.ended_at is not None
