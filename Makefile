@@ -13,7 +13,8 @@ RUN_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true
+	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
+	SMS_BACKEND=mfa_sms.backends.locmem.SmsBackend
 
 .PHONY: install messages run test bench clean
 

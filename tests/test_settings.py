@@ -20,6 +20,8 @@ def test_production_settings_pass_the_deploy_check():
         SECRET_KEY="a-long-random-production-key-" + "k3Y9" * 12,
         ALLOWED_HOSTS="login.example.org",
         EMAIL_URL="smtp://mail.example.org:587",
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="production-token",
+        TWILIO_FROM_NUMBER="+32460000000",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
