@@ -22,8 +22,10 @@ DEFAULTS = {
     "CAS_SSO_COOKIE_SAMESITE": "Lax",
     # Secure everywhere but plain-HTTP development; follows the session cookie setting.
     "CAS_SSO_COOKIE_SECURE": None,
-    # Longest service URL accepted: 2048 characters, the practical limit of browsers.
-    "CAS_SERVICE_MAX_LENGTH": 2048,
+    # Longest service URL accepted: 1024 characters. It travels through the sign-in inside
+    # the `next` URL, which the accounts app caps at 2048 characters; a random 1024-character
+    # URL still fits there once signed and encoded (tested).
+    "CAS_SERVICE_MAX_LENGTH": 1024,
     # Longest ticket looked up: 256 characters, the length the specification asks
     # services to support; anything longer is refused before touching the database.
     "CAS_TICKET_MAX_LENGTH": 256,

@@ -9,10 +9,11 @@ from .tickets import TICKET_GRANTING, ticket_digest, ticket_kind
 
 
 def service_url_acceptable(url: str | None) -> bool:
-    """Short enough, absolute http(s), no control characters or whitespace."""
+    """Short enough, absolute http(s), printable ASCII only (a URL, RFC 3986: anything
+    else arrives percent-encoded), so no control characters or whitespace."""
     if not url or len(url) > conf.get("CAS_SERVICE_MAX_LENGTH"):
         return False
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+    if any(not 0x21 <= ord(c) <= 0x7E for c in url):
         return False
     lowered = url.lower()
     return lowered.startswith(("https://", "http://")) and len(lowered.split("://", 1)[1]) > 0

@@ -725,3 +725,17 @@ def test_2_7_proxy_ticket_is_single_use_and_short_lived(client, user, service):
     params = {"ticket": ticket, "service": "https://app.example.org/backend"}
     assert xml(client.get(reverse("cas:proxy_validate"), params)).find("cas:authenticationSuccess", NS) is not None
     assert failure_code(client.get(reverse("cas:proxy_validate"), params)) == "INVALID_TICKET"
+
+
+def test_longest_accepted_service_url_survives_the_sign_in_round_trip(client, user, service, settings):
+    import secrets
+    import string
+
+    from cas import conf
+
+    room = conf.get("CAS_SERVICE_MAX_LENGTH") - len("https://app.example.org/?q=")
+    # Random characters of every kind a URL may hold: the hardest to compress.
+    alphabet = string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%"
+    service_url = "https://app.example.org/?q=" + "".join(secrets.choice(alphabet) for _ in range(room))
+    ticket = cas_sign_in(client, user.email, service_url)
+    assert xml(p3_validate(client, ticket, service_url)).find("cas:authenticationSuccess", NS) is not None

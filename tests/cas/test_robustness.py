@@ -7,7 +7,7 @@ from .conftest import SERVICE_URL, cas_sign_in
 
 BAD_TICKETS = ["", "ST-", "ST-" + "a" * 5000, "ST-<x>&'\"", "TGT-abc", "PGT-abc", "ST-\x00abc", "ST-ünïcødé",
                "%00", "ST-abc\nST-def", " ST-abc "]
-BAD_SERVICES = ["", "javascript:alert(1)", "https://app.example.org/" + "a" * 5000, "https://app.example.org/\r\nX: y",
+BAD_SERVICES = ["", "javascript:alert(1)", "https://app.example.org/" + "a" * 5000, "https://app.example.org/\r\nX: y", "https://app.example.org/é",
                 "//evil.example.net/", "https://evil.example.net/", "ftp://app.example.org/", "https://", "\x00",
                 "https://app.example.org/\x7f"]
 VALIDATORS = ["cas:validate", "cas:service_validate", "cas:proxy_validate", "cas:p3_service_validate",
