@@ -6,7 +6,7 @@ from . import conf
 from .services import SloDeliveryError, cas_purge, slo_send
 
 
-@shared_task(bind=True, ignore_result=True, acks_late=True)
+@shared_task(name="cas.slo_send", bind=True, ignore_result=True, acks_late=True)
 def slo_send_task(self, ticket_id: int) -> None:
     """Post one single logout request; a bounded number of retries with backoff."""
     max_retries = conf.get("CAS_SLO_MAX_RETRIES")
@@ -27,7 +27,7 @@ def slo_send_task(self, ticket_id: int) -> None:
         raise self.retry(exc=exc, countdown=countdown, max_retries=max_retries)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="cas.purge", ignore_result=True)
 def cas_purge_task() -> None:
     """End expired SSO sessions (with single logout) and delete old tickets."""
     cas_purge()

@@ -268,6 +268,6 @@ CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
 CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
 CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
 # Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
-CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.tasks.cas_purge_task", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 
 # --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---
