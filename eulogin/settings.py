@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "mfa_sms",
-    "cas",
+    "cas_server",
     "traces_gateway",
     "devoutbox",
 ]

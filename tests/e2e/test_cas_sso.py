@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cas.models import Service
-from tests.cas.conftest import relying_site_factory  # noqa: F401  (fixture)
+from cas_server.models import Service
+from tests.cas_server.conftest import relying_site_factory  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_unregistered_service_shows_an_error_in_the_browser(page_in, live_server
 
 @pytest.fixture
 def post_service(transactional_db):
-    from tests.cas.conftest import _Recorder
+    from tests.cas_server.conftest import _Recorder
 
     recorder = _Recorder()
     Service.objects.create(name="POST service", pattern=recorder.url)

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CasConfig(AppConfig):
-    name = "cas"
+    # The package is cas_server (python-cas, which relying-site libraries import, owns the
+    # top-level module `cas`); the label stays "cas" for models, migrations and URLs.
+    name = "cas_server"
+    label = "cas"
     verbose_name = _("CAS server")
 
     def ready(self) -> None:

@@ -5,7 +5,7 @@ import re
 
 import requests
 
-from cas.models import Service
+from cas_server.models import Service
 
 PASSWORD_FIELD = "password"
 

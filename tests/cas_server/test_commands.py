@@ -6,9 +6,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cas.models import Service, ServiceTicket, SsoSession
-from cas.seed import seed_demo
-from cas.selectors import service_for_url
+from cas_server.models import Service, ServiceTicket, SsoSession
+from cas_server.seed import seed_demo
+from cas_server.selectors import service_for_url
 
 from .conftest import cas_sign_in
 
@@ -55,7 +55,7 @@ def test_cas_purge_ends_expired_sessions_and_deletes_old_tickets(client, user, s
 
 
 def test_purge_keeps_live_sessions_and_their_tickets(client, user, service):
-    from cas.services import cas_purge
+    from cas_server.services import cas_purge
 
     cas_sign_in(client, user.email)
     with time_machine.travel(timezone.now() + timedelta(minutes=30)):
@@ -65,7 +65,7 @@ def test_purge_keeps_live_sessions_and_their_tickets(client, user, service):
 
 def test_purge_task_is_scheduled(settings):
     assert settings.CELERY_BEAT_SCHEDULE["cas-purge"]["task"] == "cas.purge"
-    from cas.tasks import cas_purge_task
+    from cas_server.tasks import cas_purge_task
 
     assert cas_purge_task.name == "cas.purge"  # stable names: queued tasks survive a module rename
 

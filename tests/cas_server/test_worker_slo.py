@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from cas.models import ServiceTicket, SsoSession
-from cas.services import sso_session_end
-from cas.tickets import ticket_digest, ticket_new
+from cas_server.models import ServiceTicket, SsoSession
+from cas_server.services import sso_session_end
+from cas_server.tickets import ticket_digest, ticket_new
 from eulogin.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cas.models import Service
-from cas.selectors import service_for_url
+from cas_server.models import Service
+from cas_server.selectors import service_for_url
 
 
 def test_registry_is_closed_by_default(db):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from cas.models import ServiceTicket, SsoSession
+from cas_server.models import ServiceTicket, SsoSession
 from tests.conftest import sign_in
 
 from .conftest import OTHER_SERVICE_URL, SERVICE_URL, cas_login, cas_sign_in, query_value, sso_ticket
@@ -365,8 +365,8 @@ def test_2_5_7_strength_and_factors_recorded_at_issue_are_reported(client, user,
 
 def proxy_ticket_for(client, user, service) -> str:
     """A PT issued from a PGT created directly (the callback path is tested on its own)."""
-    from cas.models import ProxyGrantingTicket
-    from cas.tickets import ticket_digest, ticket_new
+    from cas_server.models import ProxyGrantingTicket
+    from cas_server.tickets import ticket_digest, ticket_new
 
     service.proxy_allowed = True
     service.save()
@@ -398,8 +398,8 @@ def test_2_7_3_proxy_needs_both_parameters(client, db):
 
 def test_2_7_3_proxy_refuses_unregistered_targets(client, user, service):
     proxy_ticket_for(client, user, service)
-    from cas.models import ProxyGrantingTicket
-    from cas.tickets import ticket_digest, ticket_new
+    from cas_server.models import ProxyGrantingTicket
+    from cas_server.tickets import ticket_digest, ticket_new
 
     pgt = ticket_new("PGT")
     ProxyGrantingTicket.objects.create(ticket_digest=ticket_digest(pgt), sso_session=SsoSession.objects.get(
@@ -420,7 +420,7 @@ def test_2_7_2_proxy_json_form(client, service):
 
 def test_3_3_1_pgts_die_with_the_sso_session(client, user, service):
     proxy_ticket_for(client, user, service)
-    from cas.models import ProxyGrantingTicket
+    from cas_server.models import ProxyGrantingTicket
 
     assert ProxyGrantingTicket.objects.count() == 1
     client.get(reverse("cas:logout"))
@@ -531,7 +531,7 @@ def test_3_8_1_hard_maximum_holds_despite_activity(client, user, service, settin
 
 def remembered_sign_in(client, email) -> str:
     """A sign-in with the "remember me" box ticked (the sign-in form records the choice)."""
-    from cas.login import REMEMBER_ME_SESSION_KEY
+    from cas_server.login import REMEMBER_ME_SESSION_KEY
 
     next_url = query_value(cas_login(client)["Location"], "next")
     sign_in(client, email, next_url=next_url)
@@ -665,7 +665,7 @@ def test_anonymous_login_writes_nothing(client, service):
 def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monkeypatch, name):
     from django.db import OperationalError
 
-    from cas import views
+    from cas_server import views
 
     def database_down(**kwargs):
         raise OperationalError("connection refused")
@@ -731,7 +731,7 @@ def test_longest_accepted_service_url_survives_the_sign_in_round_trip(client, us
     import secrets
     import string
 
-    from cas import conf
+    from cas_server import conf
 
     room = conf.get("CAS_SERVICE_MAX_LENGTH") - len("https://app.example.org/?q=")
     # Random characters of every kind a URL may hold: the hardest to compress.

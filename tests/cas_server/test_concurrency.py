@@ -8,9 +8,9 @@ from django.db import connection, connections
 from django.test import RequestFactory
 from django.utils import timezone
 
-from cas.models import ServiceTicket, SsoSession
-from cas.services import ticket_validate
-from cas.tickets import ticket_digest, ticket_new
+from cas_server.models import ServiceTicket, SsoSession
+from cas_server.services import ticket_validate
+from cas_server.tickets import ticket_digest, ticket_new
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row-level concurrency is proven against PostgreSQL (CI)"

@@ -3,7 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from cas.models import Service
+from cas_server.models import Service
 from tests.conftest import sign_in
 
 SERVICE_URL = "https://app.example.org/protected?lang=en"
@@ -134,7 +134,7 @@ class RelyingSite:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
         env.update(RELYING_SITE_DATABASE=str(tmp_path / f"{name}.sqlite3"), RELYING_SITE_CAS_SERVER_URL=cas_server_url,
                    RELYING_SITE_NAME=name)
-        command = [sys.executable, "-m", "tests.cas.relying_site"]
+        command = [sys.executable, "-m", "tests.cas_server.relying_site"]
         root = str(django_settings.BASE_DIR)
         subprocess.run([*command, "migrate", "-v", "0"], cwd=root, env=env, check=True, capture_output=True, timeout=60)
         self.log = open(tmp_path / f"{name}.log", "w")

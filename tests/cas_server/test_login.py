@@ -4,7 +4,7 @@ another person; checks and admin."""
 from django.test import Client
 from django.urls import reverse
 
-from cas.models import ServiceTicket, SsoSession
+from cas_server.models import ServiceTicket, SsoSession
 
 from .conftest import SERVICE_URL, cas_login, cas_sign_in, query_value, sso_ticket
 
@@ -54,7 +54,7 @@ def test_locked_account_tickets_fail(client, user, service):
 
 
 def test_cas_system_checks_pass_and_refuse_http_callbacks_in_production(settings):
-    from cas.checks import cas_limits_check, cas_settings_check
+    from cas_server.checks import cas_limits_check, cas_settings_check
 
     assert cas_limits_check(None) == []
     settings.CAS_PROXY_CALLBACK_ALLOW_HTTP_LOOPBACK = True

@@ -19,7 +19,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 AUTHENTICATION_BACKENDS = ["django_cas_ng.backends.CASBackend"]
-ROOT_URLCONF = "tests.cas.relying_site.urls"
+ROOT_URLCONF = "tests.cas_server.relying_site.urls"
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True, "OPTIONS": {}}]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["RELYING_SITE_DATABASE"]}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

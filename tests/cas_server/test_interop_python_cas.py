@@ -1,8 +1,6 @@
 """Interoperability with python-cas, a CAS client library nobody here wrote: its CAS 1,
 2, 3 and SAML 1.1 clients validate our tickets over real HTTP against the live server."""
 
-import importlib.metadata
-import importlib.util
 import ssl
 import subprocess
 import threading
@@ -11,19 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import cas as python_cas  # python-cas: the library owns the top-level name `cas`
+
 from .conftest import SERVICE_URL, cas_sign_in, sso_ticket
-
-
-def _load_python_cas():
-    # Our own package is also called `cas`: load the library's module by its file.
-    path = importlib.metadata.distribution("python-cas").locate_file("cas.py")
-    spec = importlib.util.spec_from_file_location("python_cas", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-python_cas = _load_python_cas()
 
 
 @pytest.fixture
@@ -84,7 +72,7 @@ def test_client_urls_point_at_our_endpoints(client, user, service, server_url):
 
 
 def test_client_single_logout_parser_reads_our_logout_request():
-    from cas.services import logout_request_xml
+    from cas_server.services import logout_request_xml
 
     document = logout_request_xml(session_index="ST-abc123")
     assert python_cas.CASClientV3.verify_logout_request(document, "ST-abc123")

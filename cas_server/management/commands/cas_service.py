@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cas import conf
-from cas.models import Service
+from cas_server import conf
+from cas_server.models import Service
 
 
 class Command(BaseCommand):

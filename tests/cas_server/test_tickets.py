@@ -1,7 +1,7 @@
 import math
 import re
 
-from cas.tickets import ticket_digest, ticket_kind, ticket_new, ticket_reference
+from cas_server.tickets import ticket_digest, ticket_kind, ticket_new, ticket_reference
 
 
 def test_tickets_have_the_prefix_and_enough_entropy():
