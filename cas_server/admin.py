@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from traces_gateway.models import StrengthRule
+
 from . import conf
 from .models import Service, ServiceTicket, SsoSession
 
@@ -22,10 +24,20 @@ class ServiceForm(forms.ModelForm):
         self.fields["released_attributes"].choices = [(n, n) for n in conf.get("CAS_RELEASABLE_ATTRIBUTES")]
 
 
+class StrengthRuleInline(admin.TabularInline):
+    """The service's policy: from each date on, the level or strengths it requires."""
+
+    model = StrengthRule
+    extra = 0
+    fields = ("effective_from", "requirement", "note")
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
-    list_display = ("name", "match_kind", "pattern", "enabled", "evaluation_order", "proxy_allowed", "slo_enabled")
+    inlines = [StrengthRuleInline]
+    list_display = ("name", "match_kind", "pattern", "enabled", "evaluation_order", "dialect", "proxy_allowed",
+                    "slo_enabled")
     list_filter = ("enabled", "match_kind", "proxy_allowed")
     search_fields = ("name", "pattern")
     ordering = ("evaluation_order", "id")

@@ -4,6 +4,8 @@ user attributes. One function decides it, so per-service policies can extend it.
 from datetime import timezone as dt_timezone
 
 from accounts import conf as accounts_conf
+from accounts.factors import strengths_for
+from traces_gateway.levels import strongest_level
 
 from .models import ServiceTicket
 
@@ -34,6 +36,16 @@ def _iso(value) -> str:
     return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def ticket_strengths(ticket: ServiceTicket) -> list[str]:
+    """Every strength the factors behind `ticket` satisfy, strongest first."""
+    return strengths_for({f.get("kind", "") for f in ticket.factors})
+
+
+def ticket_level(ticket: ServiceTicket) -> str:
+    """The authentication level (BASIC, MEDIUM, HIGH) of the sign-in behind `ticket`."""
+    return strongest_level(ticket_strengths(ticket)) or ""
+
+
 def ticket_attributes(ticket: ServiceTicket, *, release_user_attributes: bool = True) -> dict[str, list[str]]:
     """The attributes of a successful validation, each a list of string values.
 
@@ -46,6 +58,7 @@ def ticket_attributes(ticket: ServiceTicket, *, release_user_attributes: bool = 
         "isFromNewLogin": ["true" if ticket.from_new_login else "false"],
         "longTermAuthenticationRequestTokenUsed": ["true" if ticket.remember_me else "false"],
         "strength": [ticket.strength] if ticket.strength else [],
+        "authenticationLevel": [ticket_level(ticket)] if ticket_level(ticket) else [],
         "authenticationFactors": [f.get("kind", "") for f in ticket.factors if f.get("kind")],
     }
     if release_user_attributes and ticket.service is not None:

@@ -23,6 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import conf as accounts_conf
+from accounts.factors import session_factor_kinds, strengths_for
+from traces_gateway.levels import Requirement, UnknownRequirement
+from traces_gateway.selectors import login_requirement
 
 from . import conf
 from .models import Service, SsoSession
@@ -36,11 +39,15 @@ REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
 # A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.
 RESUME_GRACE_SECONDS = 5 * 60
 METHODS = ("GET", "POST")
+# acceptStrengths, authenticationLevel and locale are short lists of names: 200 characters
+# hold every strength there is; anything longer is cut before it is parsed.
+PARAMETER_MAX_LENGTH = 200
 
 
 class Outcome(enum.Enum):
     ERROR = "error"
     SIGN_IN = "sign_in"
+    STEP_UP = "step_up"
     GATEWAY_BACK = "gateway_back"
     WARN = "warn"
     ISSUE = "issue"
@@ -56,6 +63,10 @@ class LoginParams:
     method: str = "GET"
     # When this login asked for credentials (from a resume token), else None.
     requested_at: datetime | None = None
+    # What the service asks for on top of its policy (EU Login parameters), as sent.
+    accept_strengths: str = ""
+    authentication_level: str = ""
+    locale: str = ""
 
 
 @dataclass
@@ -67,6 +78,8 @@ class LoginDecision:
     from_new_login: bool = False
     error: str = ""
     status: int = 200
+    # The strengths the service accepts for this login (its policy and the request's).
+    requirement: Requirement | None = None
 
 
 def _flag(value: str | None) -> bool:
@@ -95,6 +108,8 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
                 service_url=data.get("s", ""), renew=bool(data.get("r")), gateway=bool(data.get("g")),
                 warn=bool(data.get("w")), method=data.get("m", "GET"),
                 requested_at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
+                accept_strengths=data.get("as", ""), authentication_level=data.get("al", ""),
+                locale=data.get("lc", ""),
             ), ""
         except (signing.BadSignature, ValueError, KeyError, TypeError):
             return None, str(_("This sign-in link is not valid. Please go back to the service and try again."))
@@ -109,6 +124,9 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
         gateway=_flag(query.get("gateway")) and not renew,
         warn=_flag(query.get("warn")),
         method=method,
+        accept_strengths=(query.get("acceptStrengths") or "")[:PARAMETER_MAX_LENGTH],
+        authentication_level=(query.get("authenticationLevel") or "")[:PARAMETER_MAX_LENGTH],
+        locale=(query.get("locale") or "")[:PARAMETER_MAX_LENGTH],
     ), ""
 
 
@@ -118,7 +136,8 @@ def login_resume_token(params: LoginParams, *, requested_at: datetime | None = N
     at = requested_at or params.requested_at
     return signing.dumps(
         {"s": params.service_url, "r": params.renew, "g": params.gateway, "w": params.warn, "m": params.method,
-         "at": at.isoformat() if at else ""},
+         "at": at.isoformat() if at else "", "as": params.accept_strengths, "al": params.authentication_level,
+         "lc": params.locale},
         salt=RESUME_SALT, compress=True,
     )
 
@@ -171,16 +190,42 @@ def login_decide(request: HttpRequest, params: LoginParams) -> LoginDecision:
                 error=str(_("This service is not registered with EU Login, or it is disabled. "
                             "You cannot sign in to it from here.")),
             )
+    requirement = None
+    if service is not None:
+        try:
+            requirement = login_requirement(
+                service=service, accept_strengths=params.accept_strengths,
+                authentication_level=params.authentication_level,
+            )
+        except UnknownRequirement:
+            return LoginDecision(
+                Outcome.ERROR, params, service=service, status=400,
+                error=str(_("The service asked for an authentication strength or level that EU Login does not know.")),
+            )
+        if not requirement.is_achievable:
+            return LoginDecision(
+                Outcome.ERROR, params, service=service, status=403,
+                error=str(_("This service requires an authentication method that EU Login cannot offer you yet.")),
+            )
     fresh = session_is_fresh(request, params)
     sso = sso_session_for_request(request)
     if params.renew and not fresh:
-        return LoginDecision(Outcome.SIGN_IN, params, service=service)
+        return LoginDecision(Outcome.SIGN_IN, params, service=service, requirement=requirement)
     if sso is None and not fresh and not session_may_start_sso(request):
         if params.gateway and service is not None:
             return LoginDecision(Outcome.GATEWAY_BACK, params, service=service)
-        return LoginDecision(Outcome.SIGN_IN, params, service=service)
+        return LoginDecision(Outcome.SIGN_IN, params, service=service, requirement=requirement)
     if service is None:
         return LoginDecision(Outcome.SIGNED_IN, params, sso=sso, from_new_login=fresh)
+    if not requirement.is_met_by(strengths_for(session_factor_kinds(request))):
+        # Signed in, but not strongly enough for this service: prove the missing factor
+        # (no second password), or go back empty-handed when the service said gateway.
+        if params.gateway:
+            return LoginDecision(Outcome.GATEWAY_BACK, params, service=service)
+        return LoginDecision(Outcome.STEP_UP, params, service=service, sso=sso, from_new_login=fresh,
+                             requirement=requirement)
     if params.warn:
-        return LoginDecision(Outcome.WARN, params, service=service, sso=sso, from_new_login=fresh)
-    return LoginDecision(Outcome.ISSUE, params, service=service, sso=sso, from_new_login=fresh)
+        return LoginDecision(Outcome.WARN, params, service=service, sso=sso, from_new_login=fresh,
+                             requirement=requirement)
+    return LoginDecision(Outcome.ISSUE, params, service=service, sso=sso, from_new_login=fresh,
+                         requirement=requirement)

@@ -52,6 +52,14 @@ class Service(models.Model):
         help_text=_("Where logout requests are posted; empty: the service URL the ticket was issued for."),
     )
     slo_enabled = models.BooleanField(_("single logout"), default=True)
+
+    class Dialect(models.TextChoices):
+        CAS = "cas", _("Standard CAS")
+        EULOGIN = "eulogin", _("EU Login")
+
+    # How /cas/serviceValidate and /cas/p3/serviceValidate answer this service: the
+    # standard CAS form, or EU Login's (for clients written for EU Login).
+    dialect = models.CharField(_("validation dialect"), max_length=8, choices=Dialect.choices, default=Dialect.CAS)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -168,6 +176,9 @@ class ServiceTicket(models.Model):
     authenticated_at = models.DateTimeField()
     factors = models.JSONField(default=list, blank=True)
     strength = models.CharField(max_length=32, blank=True)
+    # The strengths the service accepted when the ticket was issued (its policy and what
+    # the login asked for), checked again on validation.
+    accepted_strengths = models.CharField(max_length=200, blank=True)
     remember_me = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -13,8 +13,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.audit import audit_event_record
-from accounts.factors import PASSWORD, session_factors, session_strength
+from accounts.factors import PASSWORD, session_factors, session_strength, strengths_for
 from accounts.models import AuditEvent
+from traces_gateway.levels import Requirement, UnknownRequirement
+from traces_gateway.selectors import login_requirement
 
 from . import conf
 from .models import ProxyGrantingTicket, Service, ServiceTicket, SsoSession
@@ -168,9 +170,11 @@ def sso_sessions_end_for_session(*, user_id, session_key: str, reason: str) -> i
 # --- Service tickets ---------------------------------------------------------------------
 
 def service_ticket_issue(
-    *, request: HttpRequest, sso: SsoSession, service: Service, service_url: str, from_new_login: bool
+    *, request: HttpRequest, sso: SsoSession, service: Service, service_url: str, from_new_login: bool,
+    requirement: Requirement | None = None,
 ) -> ServiceTicket:
-    """Issue an ST for `service_url` from the SSO session, recording what was proved."""
+    """Issue an ST for `service_url` from the SSO session, recording what was proved and
+    which strengths the service accepted for this login (checked again on validation)."""
     now = timezone.now()
     sso_session_refresh(sso=sso, request=request)
     ticket = ServiceTicket.objects.create(
@@ -183,6 +187,7 @@ def service_ticket_issue(
         authenticated_at=sso.authenticated_at,
         factors=sso.factors,
         strength=sso.strength,
+        accepted_strengths=str(requirement) if requirement is not None else "",
         remember_me=sso.remember_me,
         created_at=now,
         expires_at=now + timedelta(seconds=conf.get("CAS_SERVICE_TICKET_SECONDS")),
@@ -212,6 +217,8 @@ INVALID_TICKET = "INVALID_TICKET"
 INVALID_SERVICE = "INVALID_SERVICE"
 INTERNAL_ERROR = "INTERNAL_ERROR"
 UNAUTHORIZED_SERVICE = "UNAUTHORIZED_SERVICE"
+# EU Login's code: the sign-in behind the ticket is weaker than the service accepts.
+INVALID_STRENGTH = "INVALID_STRENGTH"
 
 
 @dataclass
@@ -258,10 +265,13 @@ def ticket_validate(
     renew: bool = False,
     pgt_url: str = "",
     allow_proxy_tickets: bool = False,
+    accept_strengths: str = "",
 ) -> ValidationResult:
     """Validate an ST (or a PT when `allow_proxy_tickets`) for `service_url`.
 
-    Any attempt consumes the ticket, whatever the outcome (specification 3.1.1).
+    Any attempt consumes the ticket, whatever the outcome (specification 3.1.1). The
+    ticket's strength must satisfy, now, the service's policy, what the login asked for,
+    and `accept_strengths` (EU Login validation parameter).
     """
     fail = lambda code, text, user=None: _failure(  # noqa: E731
         code, text, request=request, ticket_value=ticket_value, service_url=service_url, user=user
@@ -289,6 +299,12 @@ def ticket_validate(
         return fail(INVALID_SERVICE, "Ticket was not issued for this service", user)
     if renew and not ticket.from_new_login:
         return fail(INVALID_TICKET, "Ticket was not issued from a new login (renew was requested)", user)
+    try:
+        strong_enough = ticket_strength_accepted(ticket, accept_strengths=accept_strengths)
+    except UnknownRequirement:
+        return fail(INVALID_REQUEST, "Unknown strength in 'acceptStrengths'", user)
+    if not strong_enough:
+        return fail(INVALID_STRENGTH, "The authentication strength of this ticket is not accepted for this service", user)
 
     result = ValidationResult(ticket=ticket, proxies=list(ticket.proxies))
     if pgt_url:
@@ -303,6 +319,15 @@ def ticket_validate(
         pgt=bool(result.pgt_iou),
     )
     return result
+
+
+def ticket_strength_accepted(ticket: ServiceTicket, *, accept_strengths: str = "") -> bool:
+    """Whether the factors behind `ticket` satisfy its service's policy now, the strengths
+    accepted when it was issued, and `accept_strengths`. Raises UnknownRequirement."""
+    requirement = login_requirement(service=ticket.service, accept_strengths=accept_strengths)
+    if ticket.accepted_strengths:
+        requirement = requirement.combine(Requirement.parse(ticket.accepted_strengths))
+    return requirement.is_met_by(strengths_for({f.get("kind", "") for f in ticket.factors}))
 
 
 # --- Proxying ----------------------------------------------------------------------------

@@ -16,10 +16,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import user_signout
+from traces_gateway.services import step_up_start
 
 from . import conf
 from .login import (
-    LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_signin_url, remember_me_chosen,
+    LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_resume_url, login_signin_url,
+    remember_me_chosen,
 )
 from .responses import cas1_response, proxy_response, saml_response, validation_response
 from .selectors import service_for_url, sso_session_from_cookie
@@ -101,6 +103,11 @@ def login(request: HttpRequest) -> HttpResponse:
         return _error_page(request, decision.error, decision.status)
     if decision.outcome is Outcome.SIGN_IN:
         return _no_store(redirect(login_signin_url(params)))
+    if decision.outcome is Outcome.STEP_UP:
+        return _no_store(redirect(step_up_start(
+            request=request, service=decision.service, requirement=decision.requirement,
+            next_url=login_resume_url(params),
+        )))
     if decision.outcome is Outcome.GATEWAY_BACK:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
@@ -119,7 +126,7 @@ def login(request: HttpRequest) -> HttpResponse:
     else:
         ticket = service_ticket_issue(
             request=request, sso=sso, service=decision.service, service_url=params.service_url,
-            from_new_login=decision.from_new_login,
+            from_new_login=decision.from_new_login, requirement=decision.requirement,
         )
         response = _to_service(
             request, decision, service_url_with_ticket(params.service_url, ticket.ticket),

@@ -271,3 +271,4 @@ CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 
 # --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---
+TRACES_SERVICE_URL = env.str("TRACES_SERVICE_URL", default="http://127.0.0.1:8001/")

@@ -73,7 +73,7 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
         if action == "resend":
             try:
                 services.challenge_issue(request=request, device=device, purpose=purpose,
-                                         state={k: v for k, v in state.items() if k in {"next"}})
+                                         state={k: v for k, v in state.items() if k in {"next", "cancel"}})
                 messages.success(request, _("A new code has been sent. The previous one no longer works."))
                 return redirect(request.get_full_path())
             except services.SmsRefused as refused:
@@ -213,22 +213,35 @@ def phone_label(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mfa_sms:phones")
 
 
+def _enrolment_urls(request: HttpRequest) -> dict:
+    """Where a guided enrolment goes after "Finaliser" (`next`) and after "Annuler"
+    (`cancel`): safe local URLs given by the page that sent the person here, else the
+    numbers page."""
+    query = request.POST if request.method == "POST" else request.GET
+    return {
+        "next": safe_next_url(request, query.get("next")) or "",
+        "cancel": safe_next_url(request, query.get("cancel")) or "",
+    }
+
+
 @sensitive_change
 def phone_add(request: HttpRequest) -> HttpResponse:
     form = PhoneAddForm(request.POST or None, user=request.user)
+    urls = _enrolment_urls(request)
+    context = {"form": form, "next": urls["next"], "cancel": urls["cancel"]}
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "mfa_sms/phone_add.html", {"form": form}, status=400)
+            return render(request, "mfa_sms/phone_add.html", context, status=400)
         device = services.phone_device_enrolment_start(
             user=request.user, number=form.cleaned_data["phone"], label=form.cleaned_data["label"]
         )
         try:
-            services.challenge_issue(request=request, device=device, purpose=Purpose.ENROL)
+            services.challenge_issue(request=request, device=device, purpose=Purpose.ENROL, state=urls)
         except services.SmsRefused as refused:
             form.add_error(None, str(refused.message))
-            return render(request, "mfa_sms/phone_add.html", {"form": form}, status=429)
+            return render(request, "mfa_sms/phone_add.html", context, status=429)
         return redirect("mfa_sms:phone_confirm")
-    return render(request, "mfa_sms/phone_add.html", {"form": form})
+    return render(request, "mfa_sms/phone_add.html", context)
 
 
 @sensitive_post_parameters("code")
@@ -241,21 +254,25 @@ def phone_confirm(request: HttpRequest) -> HttpResponse:
     device = selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=False) if state else None
     if device is None:
         return redirect("mfa_sms:phones")
+    next_url = safe_next_url(request, state.get("next")) or ""
+    cancel_url = safe_next_url(request, state.get("cancel")) or reverse("mfa_sms:phones")
     if request.method == "POST" and request.POST.get("action") == "cancel":
         services.challenge_state_clear(request)
         device.delete()
-        return redirect("mfa_sms:phones")
+        return redirect(cancel_url)
 
     def success():
         services.challenge_state_clear(request)
         if services.phone_device_confirm(request=request, device=device):
+            # The confirmed enrolment code proves the phone: it counts as this session's
+            # SMS factor, so a guided enrolment goes on to its service without a new code.
             services.session_sms_proved(request=request, device=device)
             messages.success(request, _("Your mobile phone number is now registered on your EU Login account."))
-        return redirect("mfa_sms:phones")
+        return redirect(next_url or "mfa_sms:phones")
 
     return _challenge_response(
         request, purpose=Purpose.ENROL, state=state, device=device, on_success=success, full_number=True,
-        cancel_url=reverse("mfa_sms:phones"), title=_("Challenge code sent by SMS, to add a mobile phone number"),
+        cancel_url=cancel_url, title=_("Challenge code sent by SMS, to add a mobile phone number"),
     )
 
 

@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cas_server.models import Service, ServiceTicket, SsoSession
-from cas_server.seed import seed_demo
 from cas_server.selectors import service_for_url
 
 from .conftest import cas_sign_in
@@ -70,9 +69,3 @@ def test_purge_task_is_scheduled(settings):
     assert cas_purge_task.name == "cas.purge"  # stable names: queued tasks survive a module rename
 
 
-def test_seed_registers_the_local_demo_service_once(db):
-    out = StringIO()
-    seed_demo(password="unused", stdout=out)
-    seed_demo(password="unused", stdout=out)
-    assert Service.objects.count() == 1
-    assert service_for_url("http://127.0.0.1:8001/accounts/login/?next=/") is not None

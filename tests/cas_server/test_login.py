@@ -4,7 +4,7 @@ another person; checks and admin."""
 from django.test import Client
 from django.urls import reverse
 
-from cas_server.models import ServiceTicket, SsoSession
+from cas_server.models import Service, ServiceTicket, SsoSession
 
 from .conftest import SERVICE_URL, cas_login, cas_sign_in, query_value, sso_ticket
 
@@ -72,9 +72,13 @@ def test_admin_pages_render(admin_client, client, user, service):
     response = admin_client.post(reverse("admin:cas_service_add"), {
         "name": "New", "match_kind": "prefix", "pattern": "https://new.example.org/", "enabled": "on",
         "evaluation_order": 10, "released_attributes": ["email"], "slo_url": "", "slo_enabled": "on",
-        "created_at_0": "2026-01-01", "created_at_1": "00:00:00",
+        "created_at_0": "2026-01-01", "created_at_1": "00:00:00", "dialect": "cas",
+        "strength_rules-TOTAL_FORMS": "1", "strength_rules-INITIAL_FORMS": "0",
+        "strength_rules-0-effective_from_0": "2024-06-11", "strength_rules-0-effective_from_1": "00:00:00",
+        "strength_rules-0-requirement": "medium",
     })
     assert response.status_code == 302, response.content[:2000]
+    assert Service.objects.get(name="New").strength_rules.get().requirement == "MEDIUM"
 
 
 def test_second_browser_gets_its_own_prompt(client, user, service):
