@@ -20,6 +20,9 @@ from .language import language_cookie_set
 from .models import AuditEvent
 
 PENDING_KEY = "eulogin_signin"
+# Whether the person ticked "keep me signed in" at this sign-in (read by the CAS server to
+# give the SSO session a long-term lifetime).
+REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
 BACKEND = "accounts.backends.EmailBackend"
 
 
@@ -65,7 +68,9 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
     are dropped. Returns where to go next ('' for the default page).
     """
     next_url = signin_pending_next_url(request)
+    remember_me = bool((request.session.get(PENDING_KEY) or {}).get("remember_me"))
     login(request, user, backend=BACKEND)
+    request.session[REMEMBER_ME_SESSION_KEY] = remember_me
     signin_pending_clear(request)
     now = timezone.now().isoformat()
     request.session[factors.SESSION_KEY] = [{"at": now, **f} for f in proved]

@@ -30,6 +30,9 @@ class SignInPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     method = forms.ChoiceField(label=_("Authentication method"), widget=forms.RadioSelect)
+    # Long-term single sign-on is the person's own choice, never a service's, and off
+    # unless ticked (CAS specification 4.1.1).
+    remember_me = forms.BooleanField(label=_("Keep me signed in on this device for 7 days"), required=False)
 
     def __init__(self, *args, default_method: str = "PASSWORD", **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,7 +125,9 @@ class SignInPasswordView(View):
         method = method_get(form.cleaned_data["method"])
         sub = form.chosen_method_form()
         proved = {"kind": PASSWORD, "at": timezone.now().isoformat()}
-        flows.signin_pending_update(request, password_proved=proved, method=method.code)
+        flows.signin_pending_update(
+            request, password_proved=proved, method=method.code, remember_me=form.cleaned_data["remember_me"]
+        )
         response = method_start(method, request, user, sub.cleaned_data if sub else {})
         if response is None:
             response = flows.signin_redirect(request, flows.signin_complete(request, user=user, proved=[proved]))

@@ -23,6 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import conf as accounts_conf
+# Set by the sign-in form's "remember me" checkbox: the person's own choice of a long-term
+# SSO session (specification 4.1.1), never a parameter a service can send.
+from accounts.flows import REMEMBER_ME_SESSION_KEY
 from accounts.factors import session_factor_kinds, strengths_for
 from traces_gateway.levels import Requirement, UnknownRequirement
 from traces_gateway.selectors import login_requirement
@@ -33,9 +36,6 @@ from .selectors import service_for_url, service_url_acceptable, sso_session_for_
 from .services import session_authenticated_at
 
 RESUME_SALT = "cas.login.resume"
-# Set (True/False) by the sign-in form's "remember me" checkbox: the person's own choice
-# of a long-term SSO session (specification 4.1.1), never a parameter a service can send.
-REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
 # A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.
 RESUME_GRACE_SECONDS = 5 * 60
 METHODS = ("GET", "POST")
