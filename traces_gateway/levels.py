@@ -3,8 +3,8 @@
 A strength names the factors of a sign-in (PASSWORD, PASSWORD_SMS, ...). A level groups
 strengths: BASIC (password alone), MEDIUM (password and a second factor), HIGH (hardware
 tokens; none exists here yet). Accepting a level accepts every level above it.
-A requirement is a set of accepted strengths; combining two requirements keeps only what
-both accept, so a service can make a policy stricter but never looser.
+A requirement is a set of accepted strengths; combining two requirements keeps the stricter,
+so a service can make a policy stricter but never looser.
 """
 
 from collections.abc import Iterable
@@ -76,9 +76,22 @@ class Requirement:
         text = text.strip().upper()
         return cls.level(text) if text in LEVELS else cls.strengths(text.split(","))
 
+    @property
+    def minimum_level(self) -> int:
+        """The index in LEVELS of the weakest level this requirement accepts."""
+        return min((LEVELS.index(LEVEL_OF_STRENGTH[s]) for s in self.accepted), default=len(LEVELS))
+
     def combine(self, other: "Requirement | None") -> "Requirement":
-        """What both accept: the stricter of the two, never looser than either."""
-        return self if other is None else Requirement(self.accepted & other.accepted)
+        """The stricter of the two, never looser than either: what both accept; when they
+        share nothing, the one whose weakest accepted level is higher (a service asking for
+        less than its policy gets its policy). Two disjoint requirements of the same level
+        contradict each other: nothing is accepted."""
+        if other is None:
+            return self
+        shared = self.accepted & other.accepted
+        if shared or self.minimum_level == other.minimum_level:
+            return Requirement(shared)
+        return self if self.minimum_level > other.minimum_level else other
 
     def is_met_by(self, strengths: Iterable[str]) -> bool:
         return bool(self.accepted & set(strengths))

@@ -30,6 +30,8 @@ def test_combining_keeps_the_stricter_and_never_weakens():
     looser = Requirement.parse("PASSWORD")
     stricter = Requirement.parse("PASSWORD_MOBILE_APP")
     assert not medium.combine(looser).is_met_by(["PASSWORD"])
+    assert medium.combine(looser) == medium
+    assert looser.combine(medium) == medium
     assert medium.combine(stricter).accepted == frozenset({"PASSWORD_MOBILE_APP"})
     assert not medium.combine(stricter).is_met_by(["PASSWORD_SMS"])
 
@@ -50,3 +52,10 @@ def test_the_strongest_level_of_a_session():
     assert strongest_level(["PASSWORD_SMS", "PASSWORD"]) == MEDIUM
     assert strongest_level(["PASSWORD"]) == BASIC
     assert strongest_level([]) is None
+
+
+def test_disjoint_requirements_of_one_level_accept_nothing():
+    sms_only = Requirement.parse("PASSWORD_SMS")
+    app_only = Requirement.parse("PASSWORD_MOBILE_APP")
+    assert not sms_only.combine(app_only).accepted
+    assert not sms_only.combine(app_only).is_achievable
