@@ -290,8 +290,12 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
         with transaction.atomic():
             device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
             device.throttle_reset(commit=False)
+            # The resend cooldown guards against a flood of codes, not against the next
+            # sign-in: once a code is used, a new one may be sent at once.
+            device.cooldown_reset(commit=False)
             device.set_last_used_timestamp(commit=False)
-            device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at"])
+            device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at",
+                                       "last_generated_timestamp"])
         SmsMethodLock.objects.filter(user=user).update(consecutive_failures=0, last_failure_at=None)
         audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method="SMS",
                            purpose=purpose, phone=device.masked_number)

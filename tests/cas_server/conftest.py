@@ -118,7 +118,8 @@ def http_recorder():
 class RelyingSite:
     """A django-cas-ng site in its own process, on its own port, using our CAS server."""
 
-    def __init__(self, *, cas_server_url: str, tmp_path, name: str):
+    def __init__(self, *, cas_server_url: str, tmp_path, name: str, module: str = "tests.cas_server.relying_site",
+                 env_prefix: str = "RELYING_SITE"):
         import os
         import socket
         import subprocess
@@ -132,9 +133,9 @@ class RelyingSite:
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-        env.update(RELYING_SITE_DATABASE=str(tmp_path / f"{name}.sqlite3"), RELYING_SITE_CAS_SERVER_URL=cas_server_url,
-                   RELYING_SITE_NAME=name)
-        command = [sys.executable, "-m", "tests.cas_server.relying_site"]
+        env.update({f"{env_prefix}_DATABASE": str(tmp_path / f"{name}.sqlite3"),
+                    f"{env_prefix}_CAS_SERVER_URL": cas_server_url, f"{env_prefix}_NAME": name})
+        command = [sys.executable, "-m", module]
         root = str(django_settings.BASE_DIR)
         subprocess.run([*command, "migrate", "-v", "0"], cwd=root, env=env, check=True, capture_output=True, timeout=60)
         self.log = open(tmp_path / f"{name}.log", "w")

@@ -108,6 +108,14 @@ def test_the_resend_cooldown_holds_and_then_lets_go(request_, phone, settings):
         issue(request_, phone)
 
 
+def test_a_used_code_lifts_the_cooldown_for_the_next_sign_in(request_, phone, settings):
+    settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False):
+        issue(request_, phone)
+        assert verify(request_, last_code()) is VerifyResult.OK
+        issue(request_, phone)  # e.g. an enrolment just finished, then a sign-in: no wait
+
+
 def test_five_wrong_entries_void_the_code(request_, phone):
     issue(request_, phone)
     code = last_code()
