@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from traces_gateway.models import StrengthRule
 
 from . import conf
-from .models import Service, ServiceTicket, SsoSession
+from .models import LoginRequest, Service, ServiceTicket, SsoSession
 
 
 class ServiceForm(forms.ModelForm):
@@ -64,4 +64,20 @@ class ServiceTicketAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ServiceTicket._meta.fields if f.name != "ticket"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(LoginRequest)
+class LoginRequestAdmin(admin.ModelAdmin):
+    """EU Login login transactions (/cas/login/init), read-only: made by services."""
+
+    list_display = ("service", "created_at", "expires_at", "used_at", "renew", "accept_strengths")
+    list_filter = ("renew",)
+    exclude = ("id_digest",)
+    readonly_fields = [f.name for f in LoginRequest._meta.fields if f.name != "id_digest"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

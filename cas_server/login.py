@@ -90,8 +90,13 @@ def _flag(value: str | None) -> bool:
 def login_params_parse(query) -> tuple[LoginParams | None, str]:
     """Read /cas/login parameters (or the resume token standing for them).
 
-    Returns (params, "") or (None, error message).
+    Returns (params, "") or (None, error message). A `loginRequestId` (EU Login login
+    transaction) stands for the parameters stored by /cas/login/init, taken once.
     """
+    if "loginRequestId" in query:
+        from .eulogin.login_requests import login_request_take
+
+        return login_request_take(query.get("loginRequestId", ""))
     if "resume" in query:
         token = query.get("resume", "")[:4096]
         try:

@@ -193,3 +193,33 @@ class ServiceTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket[:10]}… {self.service_url[:60]}"
+
+
+class LoginRequest(models.Model):
+    """An EU Login login transaction: parameters a service posted to /cas/login/init,
+    standing behind a `loginRequestId` until /cas/login takes them (once).
+
+    Only the SHA-256 digest of the id is stored: it only ever comes back to us.
+    """
+
+    id_digest = models.CharField(max_length=64, unique=True)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    service_url = models.TextField(_("service URL"))
+    renew = models.BooleanField(default=False)
+    gateway = models.BooleanField(default=False)
+    warn = models.BooleanField(default=False)
+    method = models.CharField(max_length=4, default="GET")
+    accept_strengths = models.CharField(max_length=200, blank=True)
+    authentication_level = models.CharField(max_length=200, blank=True)
+    locale = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login request")
+        verbose_name_plural = _("login requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.created_at:%Y-%m-%d %H:%M}"

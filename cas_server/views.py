@@ -19,6 +19,8 @@ from accounts.services import user_signout
 from traces_gateway.services import step_up_start
 
 from . import conf
+from .eulogin.responses import eulogin_validation_response
+from .eulogin.validation import GROUPS_MAX_LENGTH, eulogin_dialect_chosen
 from .login import (
     LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_resume_url, login_signin_url,
     remember_me_chosen,
@@ -210,6 +212,11 @@ def _validate(request: HttpRequest, *, allow_proxy_tickets: bool, with_attribute
         renew="renew" in request.GET and request.GET.get("renew", "").lower() not in ("false", "0"),
         pgt_url=request.GET.get("pgtUrl", ""), allow_proxy_tickets=allow_proxy_tickets,
     )
+    if eulogin_dialect_chosen(result, request.GET.get("service", "")):
+        # The registered service chose EU Login's form (its clients expect it).
+        return _no_store(eulogin_validation_response(
+            result, fmt=fmt, user_details=True, groups=(request.GET.get("groups") or "")[:GROUPS_MAX_LENGTH].strip(),
+        ))
     return _no_store(validation_response(result, fmt=fmt, with_attributes=with_attributes))
 
 
