@@ -46,8 +46,8 @@ run: messages
 test: messages
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
-	$(TEST_ENV) $(PY) bench/run.py
+bench: messages
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
