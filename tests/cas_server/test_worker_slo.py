@@ -1,71 +1,35 @@
 """Single logout through a real Celery worker on the Redis broker: the logout returns at
 once, the worker posts the logout request and retries a failing service with backoff."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from cas_server.models import ServiceTicket, SsoSession
 from cas_server.services import sso_session_end
 from cas_server.tickets import ticket_digest, ticket_new
-from eulogin.celery import app
+from tests.workers import (
+    NEEDS_A_WORKER,
+    tasks_through_the_broker,
+    wait_for,
+    worker_kill,
+    worker_start,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor == "sqlite", reason="a worker process needs a shared database"),
-    pytest.mark.skipif(not django_settings.CELERY_BROKER_URL, reason="needs a broker (CELERY_BROKER_URL)"),
-]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+pytestmark = NEEDS_A_WORKER
 
 
 @pytest.fixture
 def worker(tmp_path):
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
-           "CELERY_TASK_ALWAYS_EAGER": "false", "SECRET_KEY": django_settings.SECRET_KEY,
-           "CAS_SLO_RETRY_BACKOFF_SECONDS": "1", "CAS_SLO_MAX_RETRIES": "2", "CAS_SLO_TIMEOUT_SECONDS": "5",
-           "DATABASE_CONN_MAX_AGE": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "eulogin", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    yield log
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
-    app.conf.task_always_eager = eager
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+    with tasks_through_the_broker():
+        process = worker_start(log, CAS_SLO_RETRY_BACKOFF_SECONDS="1", CAS_SLO_MAX_RETRIES="2",
+                               CAS_SLO_TIMEOUT_SECONDS="5")
+        yield log
+        worker_kill(process)
 
 
 def test_worker_sends_single_logout_and_retries_a_failing_service(worker, make_user, make_service, http_recorder):

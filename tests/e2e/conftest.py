@@ -58,6 +58,19 @@ def outbox_latest(page: Page, live_server_url: str, *, to: str, channel: str = "
     return page.locator("#message-body").inner_text()
 
 
+SMS_CODE = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
+
+
+def outbox_sms_code(page: Page, live_server_url: str, *, to: str) -> str:
+    """The newest challenge code sent by SMS to `to`, read in the dev outbox in another tab
+    (the page keeps its own state)."""
+    outbox = page.context.new_page()
+    try:
+        return SMS_CODE.findall(outbox_latest(outbox, live_server_url, to=to, channel="sms"))[-1]
+    finally:
+        outbox.close()
+
+
 def first_link(text: str) -> str:
     match = re.search(r"https?://\S+", text)
     assert match, f"no link in: {text!r}"

@@ -2,7 +2,6 @@
 Finaliser; sign out; sign in with "Téléphone portable + SMS"; a wrong code, an expired
 code, a resend."""
 
-import re
 import time
 from datetime import timedelta
 
@@ -11,12 +10,11 @@ from django.utils import timezone
 
 from mfa_sms.models import Challenge, PhoneDevice
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import outbox_latest, sign_in_in_browser
+from tests.e2e.conftest import outbox_sms_code, sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NUMBER = "+33612345678"
-CODE = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
 
 TEXT = {
     "fr": {
@@ -56,11 +54,7 @@ def sms_to_outbox(settings):
 
 def sms_code(page, live_server) -> str:
     """The newest code sent to NUMBER, read in the dev outbox in another tab."""
-    outbox = page.context.new_page()
-    try:
-        return CODE.findall(outbox_latest(outbox, live_server.url, to=NUMBER, channel="sms"))[-1]
-    finally:
-        outbox.close()
+    return outbox_sms_code(page, live_server.url, to=NUMBER)
 
 
 def test_add_a_number_then_sign_in_with_mobile_phone_and_sms(page_in, live_server, make_user, sms_to_outbox):

@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 
 from tests.cas_server.conftest import RelyingSite
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import outbox_latest
+from tests.e2e.conftest import outbox_sms_code
 from traces_gateway.seed import traces_service_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NUMBER = "+32470000001"
-CODE = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
 TEXT = {
     "fr": {"required": "Double authentification requise",
            "since": "TRACES NT n'accepte que les connexions à double authentification depuis le 11 juin 2024.",
@@ -45,14 +44,6 @@ def demo_traces(live_server, tmp_path, settings):
     site.close()
 
 
-def _sms_code(page, live_server) -> str:
-    outbox = page.context.new_page()
-    try:
-        return CODE.findall(outbox_latest(outbox, live_server.url, to=NUMBER, channel="sms"))[-1]
-    finally:
-        outbox.close()
-
-
 def _attribute(page, name: str) -> str:
     return page.locator(f"#attributes td[data-attribute='{name}']").inner_text()
 
@@ -78,7 +69,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     page.locator("#add-phone").click()
     page.locator("#id_phone").fill("+32 470 00 00 01")
     page.locator("#add-button").click()
-    page.locator("#id_code").fill(_sms_code(page, live_server))
+    page.locator("#id_code").fill(outbox_sms_code(page, live_server.url, to=NUMBER))
     page.get_by_role("button", name=text["finalise"]).click()
 
     # Back at TRACES NT, signed in with PASSWORD_SMS.
@@ -104,7 +95,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     sms.locator("input[type=radio]").check()
     page.locator("#id_sms-phone").fill("+32 470 00 00 01")
     page.locator("#signin-button").click()
-    page.locator("#id_code").fill(_sms_code(page, live_server))
+    page.locator("#id_code").fill(outbox_sms_code(page, live_server.url, to=NUMBER))
     page.get_by_role("button", name=text["finalise"]).click()
     expect(page.locator("#signed-in-as")).to_contain_text(user.email)
     assert _attribute(page, "strength") == "PASSWORD_SMS"

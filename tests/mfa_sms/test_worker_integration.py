@@ -4,86 +4,42 @@ after a restart the message still goes out, exactly once."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
-from eulogin.celery import app
 from mfa_sms.models import SmsMessage
 from mfa_sms.services import sms_message_queue
+from tests.workers import (
+    NEEDS_A_WORKER,
+    tasks_through_the_broker,
+    wait_for,
+    worker_kill,
+    worker_start,
+)
 
 from .twilio_stub import ACCOUNT_SID, AUTH_TOKEN
 
-ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 2
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor == "sqlite", reason="a worker process needs a shared database"),
-    pytest.mark.skipif(not django_settings.CELERY_BROKER_URL, reason="needs a broker (CELERY_BROKER_URL)"),
-]
+pytestmark = NEEDS_A_WORKER
 
 BODY = "Your EU Login challenge code: KXMP-7Q2W.\n\n@login.example.org #KXMP-7Q2W"
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def start_worker(stub_url: str, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "SECRET_KEY": django_settings.SECRET_KEY,
-        "SMS_BACKEND": "mfa_sms.backends.twilio.SmsBackend",
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_FROM_NUMBER": "+32460000000",
-        "TWILIO_API_BASE_URL": stub_url,
-        "TWILIO_TIMEOUT_SECONDS": "60",
-        "DATABASE_CONN_MAX_AGE": "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "eulogin", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    return worker_start(
+        log, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), SMS_BACKEND="mfa_sms.backends.twilio.SmsBackend",
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_FROM_NUMBER="+32460000000",
+        TWILIO_API_BASE_URL=stub_url, TWILIO_TIMEOUT_SECONDS="60",
     )
-
-
-def stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(10)
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.fixture
 def broker_queue(settings):
     settings.SMS_BACKEND = "mfa_sms.backends.twilio.SmsBackend"  # recorded on each message
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = eager
+    with tasks_through_the_broker():
+        yield
 
 
 def test_a_worker_killed_mid_send_sends_the_message_exactly_once_after_restart(twilio_stub, broker_queue, tmp_path):
@@ -112,7 +68,7 @@ def test_a_worker_killed_mid_send_sends_the_message_exactly_once_after_restart(t
         assert message.attempts == 2  # the redelivered task ran, and asked Twilio first
     finally:
         for worker in workers:
-            stop(worker)
+            worker_kill(worker)
 
 
 def test_a_worker_killed_before_reaching_the_provider_still_sends(twilio_stub, broker_queue, tmp_path):
@@ -131,4 +87,4 @@ def test_a_worker_killed_before_reaching_the_provider_still_sends(twilio_stub, b
         assert wait_for(sent, 60), log.read_text()
         assert len(twilio_stub.requests) == 1
     finally:
-        stop(worker)
+        worker_kill(worker)

@@ -1,20 +1,11 @@
 import pytest
 
-from mfa_sms.backends import locmem
 from tests.cas_server.conftest import make_service  # noqa: F401  (fixture)
+from tests.mfa_sms.conftest import sms_locmem  # noqa: F401  (autouse fixture: SMS to locmem)
 from traces_gateway.seed import traces_service_seed
 
 TRACES_URL = "https://traces.example.org/"
 TRACES_SERVICE = TRACES_URL + "login?next=%2Fcertificates"
-
-
-@pytest.fixture(autouse=True)
-def sms_locmem(settings):
-    settings.SMS_BACKEND = "mfa_sms.backends.locmem.SmsBackend"
-    settings.MFA_SMS_THROTTLE_FACTOR = 0
-    locmem.outbox.clear()
-    yield locmem.outbox
-    locmem.outbox.clear()
 
 
 @pytest.fixture
