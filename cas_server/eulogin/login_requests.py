@@ -9,6 +9,11 @@ our own: POST (form-encoded) `service` (a registered service URL), optional `ren
 `format` (XML by default, JSON). The id is random (256 bits), lives
 CAS_EULOGIN_LOGIN_REQUEST_SECONDS, and is taken once: a second use, an expired or an
 unknown id get the same error, so nothing can be learnt by probing ids.
+
+The endpoint needs no credentials, as in EU Login: a login request grants nothing that a
+/cas/login URL with the same parameters does not (the service URL must be registered, and
+the ticket still goes only there). Parameters given on /cas/login beside a
+loginRequestId are ignored: the stored ones win.
 """
 
 import hashlib

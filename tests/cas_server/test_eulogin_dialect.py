@@ -464,3 +464,11 @@ def test_login_requests_are_purged_after_a_day(client, service):
     new_login_request_id(client)
     assert login_requests_purge() == 0
     assert login_requests_purge(now=timezone.now() + timedelta(days=1, minutes=11)) == 1
+
+
+def test_parameters_beside_a_login_request_id_cannot_change_the_service(client, user, service, other_service):
+    cas_sign_in(client, user.email)
+    login_request_id = new_login_request_id(client)
+    response = client.get(reverse("cas:login"), {"loginRequestId": login_request_id,
+                                                 "service": "https://other.example.org/"})
+    assert response.status_code == 302 and response["Location"].startswith(SERVICE_URL)
