@@ -259,11 +259,11 @@ if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mf
 # Old challenges and SMS log rows go, every hour.
 CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
 
-# --- cas: environment-driven settings (defaults of the rest live in cas/conf.py) ---
+# --- cas: environment-driven settings (defaults of the rest live in cas_server/conf.py) ---
 CAS_SERVICE_TICKET_SECONDS = env.int("CAS_SERVICE_TICKET_SECONDS", default=10)  # ST/PT lifetime
 CAS_SSO_IDLE_SECONDS = env.int("CAS_SSO_IDLE_SECONDS", default=2 * 3600)  # SSO session idle limit
 CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO session hard maximum
-# Single logout: timeout per POST, retries, first backoff (doubling); see cas/conf.py.
+# Single logout: timeout per POST, retries, first backoff (doubling); see cas_server/conf.py.
 CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
 CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
 CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
