@@ -16,7 +16,25 @@ TEST_ENV := SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
 	SMS_BACKEND=mfa_sms.backends.locmem.SmsBackend
 
-.PHONY: install messages run test bench clean
+.PHONY: install messages run test bench clean system-packages browser
+
+# System packages from Debian: gettext (msgfmt, to compile translations) for everything,
+# Chromium for the browser tests. Installed with apt-get when missing and we are root.
+define apt_need
+	@missing=""; for pair in $(1); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; apt-get update -q >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
+	  else echo "please install:$$missing (Debian packages)"; exit 1; fi; fi
+endef
+
+system-packages:
+	$(call apt_need,msgfmt:gettext)
+
+browser:
+	$(call apt_need,chromium:chromium)
 
 $(VENV)/.installed: requirements/lock.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +43,7 @@ $(VENV)/.installed: requirements/lock.txt
 
 install: $(VENV)/.installed
 
-messages: install
+messages: install system-packages
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore .venv -v 0
 
 run: messages
@@ -43,7 +61,7 @@ run: messages
 		$(HOST):$(DEMO_PORT) --noreload & demo=$$!; trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) TRACES_SERVICE_URL=http://$(HOST):$(DEMO_PORT)/ $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: messages
+test: messages browser
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: messages
