@@ -5,13 +5,12 @@ see them in Django admin. The account counter is keyed by the email as typed (lo
 so an unknown email locks exactly like a known one and reveals nothing.
 """
 
-import hashlib
 from datetime import datetime, timedelta
-
-from django.core.cache import cache
 
 from django.db import transaction
 from django.utils import timezone
+
+from eulogin.ratelimit import window_hit
 
 from . import conf
 from .models import SignInThrottle
@@ -87,20 +86,11 @@ def email_request_allowed(*, action: str, email: str, ip: str | None) -> tuple[b
     account, so the limits reveal nothing about which addresses exist.
     """
     window = conf.get("ACCOUNTS_EMAIL_REQUEST_WINDOW_SECONDS")
-    address_ok = _window_count(f"{action}:email:{email.strip().lower()}", window) <= conf.get(
+    scope = f"accounts:{action}"
+    address_ok = window_hit(scope=scope, key=f"email:{email.strip().lower()}", window=window) <= conf.get(
         "ACCOUNTS_EMAIL_REQUESTS_PER_ADDRESS"
     )
-    ip_ok = ip is None or _window_count(f"{action}:ip:{ip}", window) <= conf.get("ACCOUNTS_EMAIL_REQUESTS_PER_IP")
+    ip_ok = ip is None or window_hit(scope=scope, key=f"ip:{ip}", window=window) <= conf.get(
+        "ACCOUNTS_EMAIL_REQUESTS_PER_IP"
+    )
     return address_ok, ip_ok
-
-
-def _window_count(key: str, window_seconds: int) -> int:
-    """Increment a counter that starts on first use and is forgotten after the window."""
-    cache_key = "accounts:requests:" + hashlib.sha256(key.encode()).hexdigest()
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return 1
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=window_seconds)
-        return 1

@@ -498,4 +498,7 @@ def cas_purge(*, now: datetime | None = None) -> dict[str, int]:
         kind=ServiceTicket.Kind.SERVICE, sso_session__ended_at__isnull=True
     ).delete()
     sessions, _ = SsoSession.objects.filter(ended_at__lte=keep_until).delete()
-    return {"sso_sessions_ended": ended, "tickets_deleted": tickets, "sso_sessions_deleted": sessions}
+    from .eulogin.login_requests import login_requests_purge
+
+    return {"sso_sessions_ended": ended, "tickets_deleted": tickets, "sso_sessions_deleted": sessions,
+            "login_requests_deleted": login_requests_purge(now=now)}

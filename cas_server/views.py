@@ -7,9 +7,11 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,14 +24,29 @@ from . import conf
 from .eulogin.responses import eulogin_validation_response
 from .eulogin.validation import GROUPS_MAX_LENGTH, eulogin_dialect_chosen
 from .login import (
-    LoginDecision, Outcome, login_decide, login_params_parse, login_resume_token, login_resume_url, login_signin_url,
+    LoginDecision,
+    Outcome,
+    login_decide,
+    login_params_parse,
+    login_resume_token,
+    login_resume_url,
+    login_signin_url,
     remember_me_chosen,
 )
 from .responses import cas1_response, proxy_response, saml_response, validation_response
 from .selectors import service_for_url, sso_session_from_cookie
 from .services import (
-    INTERNAL_ERROR, INVALID_REQUEST, ProxyResult, ValidationResult, proxy_ticket_issue, service_ticket_issue,
-    service_url_with_ticket, sso_session_end, sso_session_establish, ticket_consume, ticket_validate,
+    INTERNAL_ERROR,
+    INVALID_REQUEST,
+    ProxyResult,
+    ValidationResult,
+    proxy_ticket_issue,
+    service_ticket_issue,
+    service_url_with_ticket,
+    sso_session_end,
+    sso_session_establish,
+    ticket_consume,
+    ticket_validate,
 )
 from .tickets import ticket_kind
 
@@ -100,6 +117,30 @@ def login(request: HttpRequest) -> HttpResponse:
     params, error = login_params_parse(query)
     if params is None:
         return _error_page(request, error, 400)
+    # `locale` (EU Login): the language of the pages of this login, until the person
+    # chooses another or signs in with a preferred one.
+    language = _supported_language(params.locale)
+    if language:
+        translation.activate(language)
+    response = _login(request, params)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+def _supported_language(locale: str) -> str:
+    """'fr', 'fr_BE' or 'fr-BE' → 'fr' when offered here, else ''."""
+    try:
+        return translation.get_supported_language_variant(locale.replace("_", "-").lower()) if locale else ""
+    except LookupError:
+        return ""
+
+
+def _login(request: HttpRequest, params) -> HttpResponse:
     decision = login_decide(request, params)
     if decision.outcome is Outcome.ERROR:
         return _error_page(request, decision.error, decision.status)

@@ -15,6 +15,10 @@ DEFAULTS = {
     # people of the internal domains (ACCOUNTS_INTERNAL_DOMAINS) were identified by their
     # institution when the account was made (TOP = 40).
     "CAS_EULOGIN_ASSURANCE_BY_DOMAIN": {"internal": 40, "external": 10},
+    # Login requests opened per client address: 600 a minute. A service's back end opens one
+    # per person signing in (10 a second is a busy service); past that someone is filling
+    # the table, and gets a 429 until the minute turns.
+    "CAS_EULOGIN_LOGIN_INIT_PER_IP_PER_MINUTE": 600,
     # The `server` attribute of every EU Login serviceResponse.
     "CAS_EULOGIN_SERVER_NAME": "eulogin",
 }

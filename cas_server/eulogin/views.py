@@ -10,7 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from ..services import INTERNAL_ERROR, ValidationResult
+from accounts.http import client_ip
+from eulogin.ratelimit import window_hit
+
+from ..services import INTERNAL_ERROR, INVALID_REQUEST, ValidationResult
+from . import conf
 from .assurance import HIGH, LOW, MEDIUM, TOP
 from .login_requests import LoginRequestResult, login_request_create
 from .responses import eulogin_validation_response, login_request_response
@@ -36,6 +40,11 @@ def _format(query) -> str:
 def login_init(request: HttpRequest) -> HttpResponse:
     """POST /cas/login/init: store /cas/login parameters, answer a loginRequestId."""
     fmt = _format(request.POST) if "format" in request.POST else _format(request.GET)
+    opened = window_hit(scope="cas:login_init", key=client_ip(request) or "", window=60)
+    if opened > conf.get("CAS_EULOGIN_LOGIN_INIT_PER_IP_PER_MINUTE"):
+        result = LoginRequestResult(code=INVALID_REQUEST, description="Too many login requests; try again in a minute",
+                                    status=429)
+        return _no_store(login_request_response(result, fmt=fmt))
     try:
         result = login_request_create(query=request.POST)
     except DatabaseError:

@@ -26,6 +26,7 @@ def _ticket(sso: SsoSession, service) -> str:
     return ServiceTicket.objects.create(
         ticket=ticket_new("ST"), kind="ST", sso_session=sso, service=service, service_url=SERVICE_URL,
         authenticated_at=now, created_at=now, expires_at=now + timedelta(seconds=60),
+        factors=[{"kind": "PASSWORD", "at": now.isoformat()}], strength="PASSWORD",
     ).ticket
 
 

@@ -472,3 +472,37 @@ def test_parameters_beside_a_login_request_id_cannot_change_the_service(client, 
     response = client.get(reverse("cas:login"), {"loginRequestId": login_request_id,
                                                  "service": "https://other.example.org/"})
     assert response.status_code == 302 and response["Location"].startswith(SERVICE_URL)
+
+
+def test_login_init_is_limited_per_client_address(db, service, settings):
+    settings.CAS_EULOGIN_LOGIN_INIT_PER_IP_PER_MINUTE = 3
+    client = Client()
+    for _ in range(3):
+        assert login_init(client).status_code == 200
+    refused = login_init(client, fmt="JSON")
+    assert refused.status_code == 429
+    assert "Too many" in refused.content.decode()
+    assert LoginRequest.objects.count() == 3
+
+
+@pytest.mark.parametrize("locale", ["fr", "fr_BE", "fr-be"])
+def test_the_locale_parameter_chooses_the_language_of_the_login_pages(client, service, settings, locale):
+    response = client.get(reverse("cas:login"), {"service": SERVICE_URL, "locale": locale})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    page = client.get(response["Location"])
+    assert "Connectez-vous pour continuer" in page.content.decode()
+
+
+def test_an_unknown_locale_changes_nothing(client, service, settings):
+    response = client.get(reverse("cas:login"), {"service": SERVICE_URL, "locale": "tlh"})
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("value", [{"internal": 40}, {"internal": 40, "external": 15}, "LOW"])
+def test_a_wrong_assurance_mapping_is_refused_at_start(settings, value):
+    from cas_server.checks import cas_eulogin_assurance_check
+
+    assert not cas_eulogin_assurance_check(None)
+    settings.CAS_EULOGIN_ASSURANCE_BY_DOMAIN = value
+    assert [p.id for p in cas_eulogin_assurance_check(None)] == ["cas.E004"]
