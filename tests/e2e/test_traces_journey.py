@@ -80,10 +80,10 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
 
     # Signing out of TRACES NT ends the eulogin session too.
     page.locator("#signout").click()
+    # Through eulogin's /cas/logout and back to TRACES NT, signed out.
+    expect(page.locator("#signin")).to_be_visible()
     page.goto(f"{live_server.url}/account/my-account/")
     expect(page).to_have_url(re.compile(r"/account/login/"))
-    page.goto(demo_traces.url)
-    expect(page.locator("#signin")).to_be_visible()
 
     # Next time: "Téléphone portable + SMS" directly, and straight back to TRACES NT.
     page.locator("#signin").click()
