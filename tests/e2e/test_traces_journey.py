@@ -86,6 +86,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     expect(page).to_have_url(re.compile(r"/account/login/"))
 
     # Next time: "Téléphone portable + SMS" directly, and straight back to TRACES NT.
+    page.goto(demo_traces.url)
     page.locator("#signin").click()
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()
