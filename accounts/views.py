@@ -2,13 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.forms.utils import ErrorDict
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -20,8 +18,7 @@ from django.views.i18n import set_language
 
 from . import flows, selectors, services, throttling, tokens
 from .audit import audit_event_record
-from .factors import PASSWORD
-from .factors import session_factor_add
+from .factors import PASSWORD, session_factor_add
 from .forms import (
     ConfigureForm,
     NewPasswordForm,

@@ -163,7 +163,7 @@ def main() -> None:
                 wall = time.perf_counter() - started
             _report("/cas/p3/serviceValidate (attributes)", times, wall)
 
-            count = f"""
+            count = """
 from django.contrib.sessions.models import Session
 from cas_server.models import ServiceTicket, SsoSession
 print(Session.objects.count() + ServiceTicket.objects.count() + SsoSession.objects.count())

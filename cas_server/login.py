@@ -23,10 +23,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import conf as accounts_conf
+from accounts.factors import session_factor_kinds, strengths_for
+
 # Set by the sign-in form's "remember me" checkbox: the person's own choice of a long-term
 # SSO session (specification 4.1.1), never a parameter a service can send.
 from accounts.flows import REMEMBER_ME_SESSION_KEY
-from accounts.factors import session_factor_kinds, strengths_for
 from traces_gateway.levels import Requirement, UnknownRequirement
 from traces_gateway.selectors import login_requirement
 

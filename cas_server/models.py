@@ -75,7 +75,7 @@ class Service(models.Model):
             try:
                 re.compile(self.pattern)
             except re.error as exc:
-                raise ValidationError({"pattern": _("Invalid regular expression: %(error)s") % {"error": exc}})
+                raise ValidationError({"pattern": _("Invalid regular expression: %(error)s") % {"error": exc}}) from None
         elif not re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", self.pattern, re.IGNORECASE):
             # A prefix ending in the middle of the host ("https://app.example") would also
             # match "https://app.example.evil.org": ask for the full origin at least.

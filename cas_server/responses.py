@@ -5,7 +5,8 @@ Rendering only: what to say is decided by services.py and attributes.py.
 
 import json
 import uuid
-from datetime import timedelta, timezone as dt_timezone
+from datetime import timedelta
+from datetime import timezone as dt_timezone
 from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse

@@ -22,7 +22,14 @@ from . import conf
 from .models import ProxyGrantingTicket, Service, ServiceTicket, SsoSession
 from .selectors import service_for_url
 from .tickets import (
-    PROXY, PROXY_GRANTING, PROXY_GRANTING_IOU, SERVICE, TICKET_GRANTING, ticket_digest, ticket_kind, ticket_new,
+    PROXY,
+    PROXY_GRANTING,
+    PROXY_GRANTING_IOU,
+    SERVICE,
+    TICKET_GRANTING,
+    ticket_digest,
+    ticket_kind,
+    ticket_new,
     ticket_reference,
 )
 

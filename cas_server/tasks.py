@@ -24,7 +24,7 @@ def slo_send_task(self, ticket_id: int) -> None:
         slo_send(ticket_id=ticket_id, final_attempt=final)
     except SloDeliveryError as exc:
         countdown = conf.get("CAS_SLO_RETRY_BACKOFF_SECONDS") * (2 ** self.request.retries)
-        raise self.retry(exc=exc, countdown=countdown, max_retries=max_retries)
+        raise self.retry(exc=exc, countdown=countdown, max_retries=max_retries) from exc
 
 
 @shared_task(name="cas.purge", ignore_result=True)

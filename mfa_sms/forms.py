@@ -2,7 +2,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-
 from .phones import INPUT_MAX_LENGTH, phone_parse
 
 PHONE_HELP = _("International format with the country code, for example for Belgium: +32 123 45 67 89")

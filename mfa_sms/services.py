@@ -109,8 +109,9 @@ def phone_device_rename(*, device: PhoneDevice, label: str) -> None:
 def phone_devices_panic(*, request: HttpRequest, user) -> int:
     """PANIC: remove every second factor of `user`, end every session (this one too), and
     tell them by email. Returns how many devices were removed."""
-    from accounts.services import user_sessions_end_all
     from django.contrib.auth import logout
+
+    from accounts.services import user_sessions_end_all
 
     removed, _detail = PhoneDevice.objects.filter(user=user).delete()
     removed = _detail.get(PhoneDevice._meta.label, 0)

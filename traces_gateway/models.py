@@ -12,7 +12,7 @@ def requirement_validate(value: str) -> None:
         raise ValidationError(
             _("Name a level (BASIC, MEDIUM, HIGH) or strengths separated by commas (e.g. PASSWORD_SMS)."),
             code="unknown_requirement",
-        )
+        ) from None
 
 
 class StrengthRule(models.Model):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts import throttling
 from accounts.models import AuditEvent, SignInThrottle, UserSession
-from tests.accounts.conftest import later, NEW_PASSWORD, csrf_free, is_signed_in, link_path
+from tests.accounts.conftest import NEW_PASSWORD, csrf_free, is_signed_in, later, link_path
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, User
-from tests.accounts.conftest import later, NEW_PASSWORD, csrf_free, link_path
+from tests.accounts.conftest import NEW_PASSWORD, csrf_free, later, link_path
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

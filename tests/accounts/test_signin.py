@@ -202,7 +202,8 @@ def test_the_accept_language_header_chooses_the_language(client):
 
 
 def test_my_account_shows_only_tiles_that_lead_somewhere(signed_in_client):
-    from django.urls import NoReverseMatch, reverse as rev
+    from django.urls import NoReverseMatch
+    from django.urls import reverse as rev
 
     from accounts.tiles import TILES
 

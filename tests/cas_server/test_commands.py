@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cas_server.models import Service, ServiceTicket, SsoSession
-from cas_server.selectors import service_for_url
 
 from .conftest import cas_sign_in
 

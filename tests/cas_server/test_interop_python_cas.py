@@ -7,9 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 import cas as python_cas  # python-cas: the library owns the top-level name `cas`
+import pytest
 
 from .conftest import SERVICE_URL, cas_sign_in, sso_ticket
 

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import RequestFactory
 from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import AuditEvent

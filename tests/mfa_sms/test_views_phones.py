@@ -1,5 +1,5 @@
-import time_machine
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone

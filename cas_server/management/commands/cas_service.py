@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             service.full_clean()
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
         service.save()
         self.stdout.write(f"Registered service {service.pk}: {service.name}")
 
