@@ -71,14 +71,15 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: browsable and searchable, never written or erased from admin."""
+
     list_display = ["created_at", "kind", "user", "email", "ip_address"]
     list_filter = ["kind", "created_at"]
     search_fields = ["email", "ip_address", "user__email"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     list_select_related = ["user"]
-
-    actions = ["end_sessions"]
+    actions = None
 
     def has_add_permission(self, request):
         return False
@@ -87,15 +88,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting the row would leave the session itself alive: use the action instead.
         return False
-
-    @admin.action(description=_("End the selected sessions"), permissions=["view"])
-    def end_sessions(self, request, queryset):
-        count = 0
-        for session in queryset.select_related("user"):
-            count += user_session_end(user=session.user, session_key=session.session_key, request=request)
-        self.message_user(request, ngettext("%d session ended.", "%d sessions ended.", count) % count, messages.SUCCESS)
 
 
 @admin.register(SignInThrottle)

@@ -93,3 +93,12 @@ def test_a_users_page_lists_their_open_sessions_without_keys(staff_client, user,
     html = staff_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
     assert "Open sessions" in html and "127.0.0.1" in html
     assert session.session_key not in html
+
+
+def test_the_audit_log_offers_no_action_and_cannot_be_erased(staff_client, user):
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.create(kind=AuditEvent.Kind.SIGNIN_FAILED, email=user.email)
+    changelist = staff_client.get(reverse("admin:accounts_auditevent_changelist"))
+    assert 'name="action"' not in changelist.content.decode()
+    assert staff_client.get(reverse("admin:accounts_auditevent_delete", args=[event.pk])).status_code == 403
