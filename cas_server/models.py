@@ -7,6 +7,7 @@ SessionIndex that single logout must send back.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,14 +88,35 @@ class Service(models.Model):
                 return re.fullmatch(self.pattern, url) is not None
             except re.error:
                 return False
-        return url.startswith(self.pattern) and _prefix_ends_at_boundary(self.pattern, url)
+        return prefix_matches(self.pattern, url)
 
 
-def _prefix_ends_at_boundary(prefix: str, url: str) -> bool:
-    """'https://a.example.org' must not match 'https://a.example.org.evil.net/'."""
-    if len(url) == len(prefix) or prefix.endswith(("/", "?", "&", "=", "#")):
-        return True
-    return url[len(prefix)] in "/?#:"
+def _origin(parts) -> tuple[str, str | None, int | None] | None:
+    try:
+        return parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:  # a port that is not a number
+        return None
+
+
+def prefix_matches(prefix: str, url: str) -> bool:
+    """Whether `url` lies under `prefix`: the same scheme, host and port exactly (parsed,
+    never compared as text, so neither 'https://a.example.org.evil.net/' nor
+    'https://a.example.org:x@evil.net/' passes for 'https://a.example.org'), then the
+    path (and query) of the prefix as the start of the URL's."""
+    pattern, candidate = urlsplit(prefix), urlsplit(url)
+    if candidate.username is not None or candidate.password is not None or "@" in candidate.netloc:
+        return False
+    origin = _origin(pattern)
+    if origin is None or origin != _origin(candidate) or not origin[1]:
+        return False
+    rest_of_prefix = prefix[len(f"{pattern.scheme}://{pattern.netloc}"):]
+    rest_of_url = url[len(f"{candidate.scheme}://{candidate.netloc}"):]
+    if not rest_of_url.startswith(rest_of_prefix):
+        return False
+    # 'https://a.example.org/app' must not match 'https://a.example.org/application'.
+    if rest_of_prefix and not rest_of_prefix.endswith(("/", "?", "&", "=", "#")) and len(rest_of_url) > len(rest_of_prefix):
+        return rest_of_url[len(rest_of_prefix)] in "/?#"
+    return True
 
 
 class SsoSession(models.Model):

@@ -1,5 +1,7 @@
 """Reads of the CAS server: which service a URL is, which SSO session a browser holds."""
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,7 +18,12 @@ def service_url_acceptable(url: str | None) -> bool:
     if any(not 0x21 <= ord(c) <= 0x7E for c in url):
         return False
     lowered = url.lower()
-    return lowered.startswith(("https://", "http://")) and len(lowered.split("://", 1)[1]) > 0
+    if not lowered.startswith(("https://", "http://")) or len(lowered.split("://", 1)[1]) == 0:
+        return False
+    # A service URL never carries credentials: 'https://app.example.org:x@evil.net/' goes
+    # to evil.net, whatever its first characters say.
+    netloc = urlsplit(url).netloc
+    return "@" not in netloc
 
 
 def service_for_url(url: str | None) -> Service | None:

@@ -16,7 +16,7 @@ def test_registry_is_closed_by_default(db):
     ("https://app.example.org/deep/path?x=1", True),
     ("https://app.example.org.evil.net/", False),
     ("http://app.example.org/", False),
-    ("https://APP.example.org/", False),
+    ("https://APP.example.org/", True),  # host names are case-insensitive (RFC 3986)
     ("https://other.example.org/app.example.org/", False),
 ])
 def test_prefix_match(make_service, url, matches):
@@ -27,7 +27,8 @@ def test_prefix_match(make_service, url, matches):
 def test_prefix_without_trailing_slash_stops_at_the_host_boundary(make_service):
     make_service("https://app.example.org")
     assert service_for_url("https://app.example.org/x") is not None
-    assert service_for_url("https://app.example.org:8443/x") is not None
+    # Another port is another origin: a prefix names its port when it means one.
+    assert service_for_url("https://app.example.org:8443/x") is None
     assert service_for_url("https://app.example.org.evil.net/") is None
 
 
@@ -63,3 +64,48 @@ def test_invalid_registrations_are_refused(db, fields):
 def test_invalid_regex_in_the_database_matches_nothing(db):
     Service.objects.create(name="broken", pattern="(", match_kind="regex")
     assert service_for_url("https://app.example.org/") is None
+
+
+@pytest.mark.parametrize("url", [
+    "https://app.example.org:x@evil.example.net/",
+    "https://app.example.org:@evil.example.net/phish",
+    "https://app.example.org@evil.example.net/",
+    "https://app.example.org.evil.example.net/",
+    "https://app.example.org:8443/",
+    "http://app.example.org/",
+    "https://app.example.org:99999999/",
+])
+def test_a_prefix_without_a_slash_matches_its_origin_only(db, url):
+    from cas_server.models import Service
+
+    service = Service.objects.create(name="No slash", pattern="https://app.example.org")
+    assert not service.matches(url)
+    assert service_for_url(url) is None
+
+
+@pytest.mark.parametrize("url", ["https://app.example.org", "https://app.example.org/", "https://app.example.org/x?y=1",
+                                 "https://app.example.org:443/"])
+def test_a_prefix_without_a_slash_still_matches_its_own_urls(db, url):
+    from cas_server.models import Service
+
+    service = Service.objects.create(name="No slash", pattern="https://app.example.org")
+    assert service.matches(url) == (url != "https://app.example.org:443/")
+
+
+def test_a_path_prefix_stops_at_a_path_boundary(db):
+    from cas_server.models import Service
+
+    service = Service.objects.create(name="App", pattern="https://site.example.org/app")
+    assert service.matches("https://site.example.org/app/page")
+    assert service.matches("https://site.example.org/app?x=1")
+    assert not service.matches("https://site.example.org/application")
+
+
+def test_logout_never_redirects_through_credentials_in_the_service_url(client, db):
+    from django.urls import reverse
+
+    from cas_server.models import Service
+
+    Service.objects.create(name="No slash", pattern="https://app.example.org")
+    response = client.get(reverse("cas:logout"), {"service": "https://app.example.org:@evil.example.net/phish"})
+    assert "evil.example.net" not in response.get("Location", "")
