@@ -11,6 +11,7 @@ Nothing is written for an anonymous visitor: the token lives in the URL, not the
 """
 
 import enum
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -83,6 +84,14 @@ class LoginDecision:
     requirement: Requirement | None = None
 
 
+LOCALE_RE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?")
+
+
+def _locale(value: str | None) -> str:
+    """A language tag such as 'fr' or 'fr_BE', or '' for anything else."""
+    return value if value and LOCALE_RE.fullmatch(value) else ""
+
+
 def _flag(value: str | None) -> bool:
     """A CAS flag is set when present, unless it plainly says false."""
     return value is not None and value.strip().lower() not in ("false", "0", "no", "off")
@@ -132,7 +141,7 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
         method=method,
         accept_strengths=(query.get("acceptStrengths") or "")[:PARAMETER_MAX_LENGTH],
         authentication_level=(query.get("authenticationLevel") or "")[:PARAMETER_MAX_LENGTH],
-        locale=(query.get("locale") or "")[:PARAMETER_MAX_LENGTH],
+        locale=_locale(query.get("locale")),
     ), ""
 
 

@@ -22,6 +22,8 @@ JUNK = {
     "targetService": "",
     "loginRequestId": "LR-" + "0" * 500,
     "acceptStrengths": ",,,",
+    "locale": "fr\u0000",
+    "authenticationLevel": "\u0000",
     "assuranceLevel": "-1",
     "renew": "\u0000",
     "language": "xx",

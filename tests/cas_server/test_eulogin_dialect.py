@@ -506,3 +506,10 @@ def test_a_wrong_assurance_mapping_is_refused_at_start(settings, value):
     assert not cas_eulogin_assurance_check(None)
     settings.CAS_EULOGIN_ASSURANCE_BY_DOMAIN = value
     assert [p.id for p in cas_eulogin_assurance_check(None)] == ["cas.E004"]
+
+
+@pytest.mark.parametrize("locale", ["\x00", "fr\x00", "x" * 50, "<fr>"])
+def test_a_malformed_locale_is_ignored_not_stored(db, service, locale):
+    response = login_init(Client(), fmt="JSON", locale=locale)
+    assert response.status_code == 200
+    assert LoginRequest.objects.get().locale == ""
