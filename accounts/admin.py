@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from .audit import audit_event_record
 from .models import AuditEvent, SignInThrottle, User, UserSession
-from .services import user_session_end
+from .services import user_session_end, user_sessions_end_all
 from .throttling import signin_throttles_clear
 
 
@@ -55,6 +55,8 @@ class UserAdmin(DjangoUserAdmin):
             user.locked_at = timezone.now()
             user.save(update_fields=["locked_at"])
             audit_event_record(kind=AuditEvent.Kind.ACCOUNT_LOCKED, request=request, user=user, by=request.user.email)
+            # A lock is often a response to a compromise: whoever holds a session now loses it.
+            user_sessions_end_all(user=user, request=request)
             count += 1
         self.message_user(request, ngettext("%d account locked.", "%d accounts locked.", count) % count, messages.SUCCESS)
 

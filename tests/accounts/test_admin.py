@@ -102,3 +102,11 @@ def test_the_audit_log_offers_no_action_and_cannot_be_erased(staff_client, user)
     changelist = staff_client.get(reverse("admin:accounts_auditevent_changelist"))
     assert 'name="action"' not in changelist.content.decode()
     assert staff_client.get(reverse("admin:accounts_auditevent_delete", args=[event.pk])).status_code == 403
+
+
+def test_locking_an_account_ends_its_open_sessions(staff_client, user, password):
+    victim = Client()
+    assert sign_in(victim, user.email, password).status_code == 302
+    assert victim.get(reverse("accounts:my_account")).status_code == 200
+    _action(staff_client, "lock_accounts", [user])
+    assert victim.get(reverse("accounts:my_account")).status_code == 302
