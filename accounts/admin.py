@@ -95,10 +95,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(SignInThrottle)
 class SignInThrottleAdmin(admin.ModelAdmin):
-    list_display = ["scope", "key", "failures", "last_failure_at", "locked_until", "is_locked"]
+    list_display = ["scope", "key", "account", "failures", "last_failure_at", "locked_until", "is_locked"]
     list_filter = ["scope"]
     search_fields = ["key"]
     actions = ["delete_selected"]
+
+    @admin.display(description=_("account"))
+    def account(self, obj: SignInThrottle) -> str:
+        if obj.key.startswith("user:"):
+            user = User.objects.filter(pk=obj.key[5:]).first()
+            return user.email if user else ""
+        return ""
 
     @admin.display(boolean=True, description=_("locked now"))
     def is_locked(self, obj: SignInThrottle) -> bool:

@@ -1,10 +1,14 @@
 """Brute-force limits on passwords, per account and per client IP.
 
 Counters live in the database so that every web process sees the same numbers, and admins
-see them in Django admin. The account counter is keyed by the email as typed (lowercased),
-so an unknown email locks exactly like a known one and reveals nothing.
+see them in Django admin. The account counter is keyed by the account the typed email
+names, found the way the sign-in finds it (the database's case-insensitive match, which
+also folds Unicode spellings such as 'ſ' for 's'), so no spelling of an address gets fresh
+attempts; an unknown email is keyed by its folded form and locks exactly like a known
+one, revealing nothing.
 """
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -13,13 +17,23 @@ from django.utils import timezone
 from eulogin.ratelimit import window_hit
 
 from . import conf
-from .models import SignInThrottle
+from .models import SignInThrottle, User
 
 Scope = SignInThrottle.Scope
 
 
+def account_key(email: str) -> str:
+    """The key of the counters of the account `email` names: 'user:<id>' for an account,
+    else the typed address folded (NFKC, casefold)."""
+    typed = email.strip()
+    user_id = User.objects.filter(email__iexact=typed).values_list("pk", flat=True).first()
+    if user_id is not None:
+        return f"user:{user_id}"
+    return "email:" + unicodedata.normalize("NFKC", typed).casefold()[:240]
+
+
 def _keys(*, email: str, ip: str | None) -> list[tuple[str, str, int]]:
-    keys = [(Scope.ACCOUNT, email.strip().lower()[:254], conf.get("ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES"))]
+    keys = [(Scope.ACCOUNT, account_key(email), conf.get("ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES"))]
     if ip:
         keys.append((Scope.IP, ip, conf.get("ACCOUNTS_LOCKOUT_IP_FREE_FAILURES")))
     return keys
@@ -68,12 +82,12 @@ def signin_failure_record(*, email: str, ip: str | None) -> datetime | None:
 
 def signin_success_record(*, email: str) -> None:
     """A correct password ends the account's run of failures (not the IP's)."""
-    SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=email.strip().lower()).delete()
+    SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=account_key(email)).delete()
 
 
 def signin_throttles_clear(*, email: str) -> int:
     """For admins: unlock an account now."""
-    deleted, _ = SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=email.strip().lower()).delete()
+    deleted, _ = SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=account_key(email)).delete()
     return deleted
 
 
@@ -87,7 +101,7 @@ def email_request_allowed(*, action: str, email: str, ip: str | None) -> tuple[b
     """
     window = conf.get("ACCOUNTS_EMAIL_REQUEST_WINDOW_SECONDS")
     scope = f"accounts:{action}"
-    address_ok = window_hit(scope=scope, key=f"email:{email.strip().lower()}", window=window) <= conf.get(
+    address_ok = window_hit(scope=scope, key=account_key(email), window=window) <= conf.get(
         "ACCOUNTS_EMAIL_REQUESTS_PER_ADDRESS"
     )
     ip_ok = ip is None or window_hit(scope=scope, key=f"ip:{ip}", window=window) <= conf.get(

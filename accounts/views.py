@@ -123,7 +123,8 @@ class SignInPasswordView(View):
         sub = form.chosen_method_form()
         proved = {"kind": PASSWORD, "at": timezone.now().isoformat()}
         flows.signin_pending_update(
-            request, password_proved=proved, method=method.code, remember_me=form.cleaned_data["remember_me"]
+            request, password_proved=proved, user=user.pk, method=method.code,
+            remember_me=form.cleaned_data["remember_me"],
         )
         response = method_start(method, request, user, sub.cleaned_data if sub else {})
         if response is None:

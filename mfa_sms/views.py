@@ -150,7 +150,7 @@ class SignInChallengeView(View):
         def success():
             user = device.user
             services.challenge_state_clear(request)
-            if user.email.lower() != self.pending["email"].strip().lower():
+            if user.pk != self.pending.get("user"):
                 # The password proved was for another sign-in than this code's: start over.
                 flows.signin_pending_clear(request)
                 return redirect("accounts:login")

@@ -45,7 +45,7 @@ def test_locking_stops_sign_in_and_unlocking_restores_it_and_clears_failures(sta
     assert _action(staff_client, "unlock_accounts", [user]).status_code == 302
     user.refresh_from_db()
     assert user.locked_at is None
-    assert not SignInThrottle.objects.filter(key=user.email).exists()
+    assert not SignInThrottle.objects.filter(key=f"user:{user.pk}").exists()
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCOUNT_UNLOCKED, user=user).exists()
     assert sign_in(Client(), user.email, password).status_code == 302
 

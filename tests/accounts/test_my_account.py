@@ -93,7 +93,7 @@ def test_deleting_needs_the_password(user, signed_in_client):
     response = signed_in_client.post(reverse("accounts:delete"), {"password": "not my password"})
     assert response.status_code == 400
     assert User.objects.filter(pk=user.pk).exists()
-    assert SignInThrottle.objects.get(scope="account", key=user.email).failures == 1
+    assert SignInThrottle.objects.get(scope="account", key=f"user:{user.pk}").failures == 1
     assert signed_in_client.post(reverse("accounts:delete"), {"password": ""}).status_code == 400
     assert User.objects.filter(pk=user.pk).exists()
 
@@ -116,7 +116,7 @@ def test_deleting_erases_the_person_ends_every_session_and_sends_a_confirmation(
     assert {key for _pk, key in ended_sessions} == keys
     assert not is_signed_in(signed_in_client) and not is_signed_in(second_client)
     assert not AuditEvent.objects.filter(email__iexact=email).exists()
-    assert not SignInThrottle.objects.filter(key=email).exists()
+    assert not SignInThrottle.objects.filter(key__in=[f"user:{pk}", f"email:{email}"]).exists()
     deleted = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCOUNT_DELETED)
     assert (deleted.user, deleted.email, deleted.ip_address, deleted.user_agent, deleted.detail) == (None, "", None, "", {})
     assert mailoutbox[-1].to == [email] and "has been deleted" in mailoutbox[-1].subject

@@ -65,7 +65,7 @@ def test_a_wrong_current_password_is_refused_and_counted(user, signed_in_client,
     settings.ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES = 2
     for _ in range(2):
         assert change(signed_in_client, "not my password").status_code == 400
-    assert SignInThrottle.objects.get(scope="account", key=user.email).failures == 2
+    assert SignInThrottle.objects.get(scope="account", key=f"user:{user.pk}").failures == 2
     change(signed_in_client, "not my password")
     locked = change(signed_in_client, "not my password")
     assert locked.status_code == 429

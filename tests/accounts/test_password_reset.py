@@ -58,7 +58,7 @@ def test_the_reset_link_sets_the_password_ends_every_session_lifts_the_lock_and_
     assert not is_signed_in(second_client)
     assert not UserSession.objects.filter(user=user).exists()
     assert ended_sessions == [(user.pk, session_key)]
-    assert not SignInThrottle.objects.filter(scope="account", key=user.email).exists()
+    assert not SignInThrottle.objects.filter(scope="account", key=f"user:{user.pk}").exists()
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PASSWORD_RESET, user=user).exists()
     notice = mailoutbox[-1]
     assert notice.to == [user.email] and "has been reset" in notice.subject

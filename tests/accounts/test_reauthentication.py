@@ -48,7 +48,7 @@ def test_a_wrong_password_counts_as_a_failure(signed_in_client, user):
 
     response = signed_in_client.post(reverse("accounts:reauthenticate"), {"password": "wrong one!"})
     assert response.status_code == 400
-    assert SignInThrottle.objects.get(scope="account", key=user.email).failures == 1
+    assert SignInThrottle.objects.get(scope="account", key=f"user:{user.pk}").failures == 1
 
 
 def test_next_elsewhere_is_not_followed(signed_in_client, password):
