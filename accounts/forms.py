@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .methods import methods_enabled
@@ -170,3 +171,12 @@ class ConfigureForm(forms.Form):
         self.fields["preferred_method"].choices = [("", _("The method I used last in this browser"))] + [
             (m.code, m.label) for m in methods_enabled()
         ]
+
+
+def form_with_error(form: forms.Form, message: str) -> forms.Form:
+    """`form` (bound or not, never validated) showing one error of the whole form: the
+    password it may hold is not checked, so a locked account costs no hashing."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    form.add_error(None, message)
+    return form

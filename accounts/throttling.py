@@ -108,3 +108,21 @@ def email_request_allowed(*, action: str, email: str, ip: str | None) -> tuple[b
         "ACCOUNTS_EMAIL_REQUESTS_PER_IP"
     )
     return address_ok, ip_ok
+
+
+def current_password_locked(request) -> bool:
+    """Forms that ask a signed-in person for their current password (password change,
+    deletion, PANIC) share the sign-in brute-force limits: is it locked now?"""
+    from .http import client_ip
+
+    return signin_locked_until(email=request.user.email, ip=client_ip(request)) is not None
+
+
+def current_password_failed(request, reason: str) -> None:
+    """Count a wrong current password against the sign-in limits, and audit it."""
+    from .audit import audit_event_record
+    from .http import client_ip
+    from .models import AuditEvent
+
+    signin_failure_record(email=request.user.email, ip=client_ip(request))
+    audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason=reason)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone, translation
@@ -29,6 +28,7 @@ from .forms import (
     RegistrationForm,
     SignInEmailForm,
     SignInPasswordForm,
+    form_with_error,
 )
 from .http import client_ip, safe_next_url
 from .language import language_cookie_forget, language_cookie_set
@@ -197,7 +197,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         email, ip = request.user.email, client_ip(request)
         locked_until = throttling.signin_locked_until(email=email, ip=ip)
         if locked_until:
-            form = _form_with_error(PasswordConfirmForm(None, user=request.user),
+            form = form_with_error(PasswordConfirmForm(None, user=request.user),
                                     _("Too many failed attempts. Please try again later."))
             return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=429)
         if form.is_valid():
@@ -221,27 +221,8 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _password_attempt_locked(request: HttpRequest) -> bool:
-    """Forms that ask for the current password share the sign-in brute-force limits."""
-    return throttling.signin_locked_until(email=request.user.email, ip=client_ip(request)) is not None
-
-
-def _password_attempt_failed(request: HttpRequest, reason: str) -> None:
-    throttling.signin_failure_record(email=request.user.email, ip=client_ip(request))
-    audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason=reason)
-
-
-def _form_with_error(form, message: str):
-    """`form` (bound or not, never validated) showing one error of the whole form: the
-    password it holds is not checked, so a locked account costs no hashing."""
-    form._errors = ErrorDict()
-    form.cleaned_data = {}
-    form.add_error(None, message)
-    return form
-
-
 def _too_many_attempts(request: HttpRequest, template: str, context: dict, form) -> HttpResponse:
-    form = _form_with_error(form, _("Too many failed attempts. Please try again later."))
+    form = form_with_error(form, _("Too many failed attempts. Please try again later."))
     return render(request, template, {**context, "form": form}, status=429)
 
 
@@ -392,11 +373,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeFormCapped(request.user, request.POST or None)
     if request.method != "POST":
         return render(request, template, {"form": form})
-    if _password_attempt_locked(request):
+    if throttling.current_password_locked(request):
         return _too_many_attempts(request, template, {}, PasswordChangeFormCapped(request.user))
     if not form.is_valid():
         if "old_password" in form.errors and request.POST.get("old_password"):
-            _password_attempt_failed(request, "password_change")
+            throttling.current_password_failed(request, "password_change")
         return render(request, template, {"form": form}, status=400)
     throttling.signin_success_record(email=request.user.email)
     services.user_password_change(request=request, user=request.user, password=form.cleaned_data["new_password1"],
@@ -466,11 +447,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     form = PasswordConfirmForm(request.POST or None, user=request.user)
     if request.method != "POST":
         return render(request, template, {"form": form})
-    if _password_attempt_locked(request):
+    if throttling.current_password_locked(request):
         return _too_many_attempts(request, template, {}, PasswordConfirmForm(None, user=request.user))
     if not form.is_valid():
         if "password" in form.errors and request.POST.get("password"):
-            _password_attempt_failed(request, "account_deletion")
+            throttling.current_password_failed(request, "account_deletion")
         return render(request, template, {"form": form}, status=400)
     services.user_delete(request=request, user=request.user)
     return render(request, "accounts/deleted.html")

@@ -34,6 +34,12 @@ DEFAULTS = {
     "MFA_SMS_LOCK_AFTER_FAILURES": 20,
     # Adding or removing a number when one is confirmed needs an SMS proved this recently.
     "MFA_SMS_FRESH_VERIFICATION_SECONDS": 10 * 60,
+    # A new number on an account that had numbers and has none left is confirmed from the
+    # account's email: the link works 1 hour, then the session may add a number for 10
+    # minutes; at most 3 such emails an hour per account (no mailbox flooding).
+    "MFA_SMS_EMAIL_LINK_SECONDS": 3600,
+    "MFA_SMS_EMAIL_PROOF_SECONDS": 10 * 60,
+    "MFA_SMS_EMAILS_PER_HOUR": 3,
     # Regions (ISO 3166 codes) whose numbers may receive SMS.
     "MFA_SMS_ALLOWED_REGIONS": EUROPE,
     # Abuse limits (SMS pumping, cost). Each is (sends, window seconds); counters live in

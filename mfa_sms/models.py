@@ -69,6 +69,23 @@ class SmsMethodLock(models.Model):
         return str(self.user)
 
 
+class PhoneHistory(models.Model):
+    """That an account has had a confirmed number. Once it has, a number added while none
+    is left (after PANIC, or after removing the last) must also be confirmed from the
+    account's email: whoever knows only the password cannot wipe the numbers and bind
+    their own phone as a second factor."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_history")
+    first_confirmed_at = models.DateTimeField(_("first number confirmed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone history")
+        verbose_name_plural = _("phone histories")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class Challenge(models.Model):
     """One challenge code: only its salted HMAC is kept, never the code."""
 

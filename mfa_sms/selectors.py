@@ -1,6 +1,6 @@
 """Reads of the SMS second factor."""
 
-from .models import Challenge, PhoneDevice, SmsMessage
+from .models import Challenge, PhoneDevice, PhoneHistory, SmsMessage
 
 
 def phone_devices_confirmed(*, user) -> list[PhoneDevice]:
@@ -22,3 +22,8 @@ def challenge_delivery_problem(*, challenge_id: int) -> SmsMessage | None:
 
 def challenge_get(*, pk) -> Challenge | None:
     return Challenge.objects.filter(pk=pk).first()
+
+
+def phone_history_exists(*, user) -> bool:
+    """Whether the account has ever had a confirmed number."""
+    return PhoneHistory.objects.filter(user=user).exists()

@@ -10,11 +10,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -24,11 +26,12 @@ from accounts.audit import audit_event_record
 from accounts.factors import SMS, session_factor_add
 from accounts.http import client_ip
 from accounts.models import AuditEvent
+from eulogin.ratelimit import window_hit
 
 from . import codes, conf, limits
 from .backends import sms_backend_get
 from .backends.base import SmsSendError
-from .models import Challenge, PhoneDevice, SmsMessage, SmsMethodLock
+from .models import Challenge, PhoneDevice, PhoneHistory, SmsMessage, SmsMethodLock
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,7 @@ def phone_device_confirm(*, request: HttpRequest, device: PhoneDevice) -> bool:
     except IntegrityError:
         device.delete()
         return False
+    PhoneHistory.objects.get_or_create(user=device.user)
     audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_ADDED, request=request, user=device.user, phone=device.masked_number)
     account_notice_send(user=device.user, subject=_("A mobile phone number was added to your EU Login account"),
                         template="mfa_sms/email/phone_added.txt", context={"phone": device.masked_number})
@@ -128,6 +132,47 @@ def account_notice_send(*, user, subject: str, template: str, context: dict) -> 
     with translation.override(user.preferred_language or translation.get_language()):
         body = render_to_string(template, {"user": user, **context})
         send_mail(str(subject), body, None, [user.email])
+
+
+# --- a new number after the last one went: confirmed from the email ---------------------
+
+EMAIL_PROOF_SESSION_KEY = "mfa_sms_email_proved_at"
+EMAIL_LINK_SALT = "mfa_sms.enrolment-email"
+
+
+def enrolment_email_send(*, request: HttpRequest, user, next_url: str) -> bool:
+    """Email the account a link that lets this person add a number; False when too many
+    were asked for this hour."""
+    window = 3600
+    if window_hit(scope="mfa_sms:enrolment-email", key=str(user.pk), window=window) > conf.get("MFA_SMS_EMAILS_PER_HOUR"):
+        return False
+    token = signing.dumps({"u": user.pk, "n": next_url}, salt=EMAIL_LINK_SALT, compress=True)
+    link = request.build_absolute_uri(reverse("mfa_sms:email_confirmed", args=[token]))
+    account_notice_send(user=user, subject=_("Confirm the new mobile phone number of your EU Login account"),
+                        template="mfa_sms/email/enrolment_confirm.txt",
+                        context={"link": link, "minutes": conf.get("MFA_SMS_EMAIL_LINK_SECONDS") // 60})
+    return True
+
+
+def enrolment_email_accept(*, request: HttpRequest, token: str) -> str | None:
+    """Check a link from enrolment_email_send for the signed-in person; returns where to go
+    next ('' for the add page), or None for a link that is not theirs, altered or old."""
+    try:
+        data = signing.loads(token[:2048], salt=EMAIL_LINK_SALT, max_age=conf.get("MFA_SMS_EMAIL_LINK_SECONDS"))
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != request.user.pk:
+        return None
+    request.session[EMAIL_PROOF_SESSION_KEY] = timezone.now().isoformat()
+    return str(data.get("n") or "")
+
+
+def session_email_proved_recently(request: HttpRequest) -> bool:
+    proved = request.session.get(EMAIL_PROOF_SESSION_KEY)
+    if not proved:
+        return False
+    age = (timezone.now() - datetime.fromisoformat(proved)).total_seconds()
+    return 0 <= age <= conf.get("MFA_SMS_EMAIL_PROOF_SECONDS")
 
 
 # --- the SMS method lock -----------------------------------------------------------------

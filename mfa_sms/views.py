@@ -1,6 +1,7 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,9 +21,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from twilio.request_validator import RequestValidator
 
-from accounts import flows
+from accounts import flows, throttling
 from accounts.decorators import recent_authentication_required
-from accounts.forms import PasswordConfirmForm
+from accounts.forms import PasswordConfirmForm, form_with_error
 from accounts.http import safe_next_url
 
 from . import conf, selectors, services
@@ -176,8 +177,14 @@ def fresh_sms_verification_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if selectors.phone_devices_confirmed(user=request.user) and not services.session_sms_proved_recently(request):
-            return redirect(services.sms_step_up_url(request.get_full_path()))
+        if selectors.phone_devices_confirmed(user=request.user):
+            if not services.session_sms_proved_recently(request):
+                return redirect(services.sms_step_up_url(request.get_full_path()))
+        elif selectors.phone_history_exists(user=request.user) and not services.session_email_proved_recently(request):
+            # The account had numbers and has none left (PANIC, or the last one removed):
+            # the password alone must not be enough to bind a new one, so the account's
+            # email confirms it.
+            return redirect(f"{reverse('mfa_sms:email_confirm')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -351,11 +358,46 @@ def panic(request: HttpRequest) -> HttpResponse:
     every session ends, an email tells the person."""
     form = PasswordConfirmForm(request.POST or None, user=request.user)
     if request.method == "POST":
+        # The password is checked here: it counts against the sign-in brute-force limits.
+        if throttling.current_password_locked(request):
+            form = form_with_error(form, _("Too many failed attempts. Please try again later."))
+            return render(request, "mfa_sms/panic.html", {"form": form}, status=429)
         if not form.is_valid():
+            if "password" in form.errors and request.POST.get("password"):
+                throttling.current_password_failed(request, "panic")
             return render(request, "mfa_sms/panic.html", {"form": form}, status=400)
+        throttling.signin_success_record(email=request.user.email)
         services.phone_devices_panic(request=request, user=request.user)
         return render(request, "mfa_sms/panic_done.html")
     return render(request, "mfa_sms/panic.html", {"form": form})
+
+
+# --- a new number on an account that had numbers: confirmed from the email --------------
+
+
+@never_cache
+@csrf_protect
+@login_required
+def email_confirm(request: HttpRequest) -> HttpResponse:
+    """Ask for (POST) a link sent to the account's email address; following it lets this
+    session add a mobile phone number."""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
+    if request.method == "POST":
+        if not services.enrolment_email_send(request=request, user=request.user, next_url=next_url):
+            messages.error(request, _("Too many emails were asked for. Please try again in an hour."))
+            return render(request, "mfa_sms/email_confirm.html", {"next": next_url}, status=429)
+        return render(request, "mfa_sms/email_confirm.html", {"next": next_url, "sent": True})
+    return render(request, "mfa_sms/email_confirm.html", {"next": next_url})
+
+
+@never_cache
+@login_required
+def email_confirmed(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the email: this session may now add a number, then go on."""
+    next_url = services.enrolment_email_accept(request=request, token=token)
+    if next_url is None:
+        return render(request, "mfa_sms/email_confirm.html", {"invalid": True}, status=400)
+    return redirect(safe_next_url(request, next_url) or "mfa_sms:phone_add")
 
 
 # --- Twilio delivery reports -------------------------------------------------------------
