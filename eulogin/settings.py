@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "eulogin.apps.EuloginAdminConfig",  # Django's admin behind eulogin's sign-in (eulogin/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -221,6 +221,9 @@ REST_FRAMEWORK = {
 }
 
 # --- eulogin -----------------------------------------------------------------------------
+# The Django admin opens to sessions of at least this strength: two factors in production;
+# the password alone in development, where the demo admin has no phone.
+EULOGIN_ADMIN_REQUIRED_STRENGTH = env.str("EULOGIN_ADMIN_REQUIRED_STRENGTH", default="PASSWORD" if DEBUG else "PASSWORD_SMS")
 # Email domains whose people are staff ("Interne"); everyone else is "Externe".
 ACCOUNTS_INTERNAL_DOMAINS = env.list("ACCOUNTS_INTERNAL_DOMAINS", default=["eulogin.example.org"])
 # The dev outbox (/dev/outbox/) exists only while a dev backend captures messages.

@@ -4,9 +4,6 @@ from django.views.generic import RedirectView
 
 from accounts.views import language_set
 
-admin.site.site_header = "eulogin administration"
-admin.site.site_title = "eulogin"
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("i18n/setlang/", language_set, name="set_language"),

@@ -49,6 +49,30 @@ def sign_in(client, email: str, password: str = PASSWORD, method: str = "PASSWOR
     return client.post(reverse("accounts:login_password"), {"password": password, "method": method, **extra})
 
 
+def force_sign_in(client, user, kinds=("PASSWORD", "SMS")) -> None:
+    """Sign `user` in without the pages, with the factors `kinds` proved (the admin needs
+    two outside development)."""
+    from django.utils import timezone
+
+    from accounts.factors import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = [{"kind": kind, "at": timezone.now().isoformat()} for kind in kinds]
+    session.save()
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """Django admin access (its own browser) as a superuser who proved a password and an
+    SMS code."""
+    from django.test import Client
+
+    client = Client()
+    force_sign_in(client, admin_user)
+    return client
+
+
 @pytest.fixture
 def signed_in_client(client, user):
     response = sign_in(client, user.email)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts import throttling
 from accounts.models import AuditEvent, SignInThrottle, User
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def staff_client(make_user):
     admin = make_user(email="ada.admin@example.org", is_staff=True, is_superuser=True)
     c = Client()
-    c.force_login(admin)
+    force_sign_in(c, admin)
     return c
 
 

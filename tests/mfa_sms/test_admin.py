@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mfa_sms.models import SmsMessage, SmsMethodLock
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def admin_client(client, make_user):
     admin = make_user(email="admin@example.org", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    force_sign_in(client, admin)
     return client
 
 
