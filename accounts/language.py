@@ -9,14 +9,19 @@ def language_cookie_set(request: HttpRequest, response: HttpResponse) -> None:
     language = getattr(user, "preferred_language", "") if user and user.is_authenticated else ""
     if language and language in dict(settings.LANGUAGES):
         translation.activate(language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        language_cookie_write(response, language)
+
+
+def language_cookie_write(response: HttpResponse, language: str) -> None:
+    """Speak `language` to this browser from its next request on (Django's own cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 def language_cookie_forget(response: HttpResponse) -> None:
