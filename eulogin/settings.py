@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "mfa_sms",
+    "django_otp.plugins.otp_totp",  # before mfa_totp, whose admin replaces its admin
+    "mfa_totp",
+    "mfa_recovery",
     "cas_server",
     "traces_gateway",
     "devoutbox",
@@ -261,6 +264,11 @@ if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mf
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
 # Old challenges and SMS log rows go, every hour.
 CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
+
+# --- mfa_totp: django-otp's TOTP settings (the rest live in mfa_totp/conf.py) ----------
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="EU Login")  # the name the apps show
+OTP_TOTP_THROTTLE_FACTOR = 1  # 1, 2, 4 … seconds between wrong codes on one app
+OTP_TOTP_SYNC = True  # remember a phone's clock drift once one of its codes matched a step off
 
 # --- cas: environment-driven settings (defaults of the rest live in cas_server/conf.py) ---
 CAS_SERVICE_TICKET_SECONDS = env.int("CAS_SERVICE_TICKET_SECONDS", default=10)  # ST/PT lifetime

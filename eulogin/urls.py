@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("sms/", include("mfa_sms.urls")),
+    path("app/", include("mfa_totp.urls")),
+    path("recovery/", include("mfa_recovery.urls")),
     path("cas/", include("cas_server.urls")),
     path("traces/", include("traces_gateway.urls")),
     path("dev/outbox/", include("devoutbox.urls")),

@@ -1,0 +1,44 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import TOTPDevice, TotpMethodLock
+from .services import totp_method_unlock
+
+# django-otp's own admin for TOTPDevice shows the secret and a QR code of it: an
+# administrator has no need to read a person's secret, so ours replaces it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email", "name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count",
+              "throttling_failure_timestamp"]
+    readonly_fields = ["user", "confirmed", "created_at", "last_used_at", "throttling_failure_count",
+                       "throttling_failure_timestamp"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TotpMethodLock)
+class TotpMethodLockAdmin(admin.ModelAdmin):
+    list_display = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
+    list_filter = [("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock the authenticator app method of the selected accounts"))
+    def unlock(self, request, queryset):
+        for lock in queryset.select_related("user"):
+            totp_method_unlock(user=lock.user, request=request)
+        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", queryset.count())
+                          % queryset.count(), messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False

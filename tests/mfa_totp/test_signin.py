@@ -1,0 +1,80 @@
+import time
+
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from mfa_totp.models import TotpMethodLock
+
+from .conftest import code_for, post_code, totp_signin, wrong_code_for
+
+
+def test_the_password_step_offers_the_authenticator_app(client, user):
+    client.post(reverse("accounts:login"), {"email": user.email})
+    assert 'value="TOTP"' in client.get(reverse("accounts:login_password")).content.decode()
+
+
+def test_password_then_a_current_code_signs_in(client, user, app):
+    response = totp_signin(client, user)
+    assert response.status_code == 302 and response.url == reverse("mfa_totp:signin")
+    response = post_code(client, "mfa_totp:signin", code_for(app))
+    assert response.status_code == 302
+    assert [f["kind"] for f in client.session["eulogin_factors"]] == ["PASSWORD", "TOTP"]
+    app.refresh_from_db()
+    assert app.last_used_at is not None
+
+
+def test_a_code_is_refused_the_second_time_within_its_window(client, user, app):
+    code = code_for(app)
+    totp_signin(client, user)
+    assert post_code(client, "mfa_totp:signin", code).status_code == 302
+    client.post(reverse("accounts:logout"))
+    totp_signin(client, user)
+    response = post_code(client, "mfa_totp:signin", code)
+    assert response.status_code == 400
+    assert "already been used" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_one_step_of_clock_drift_is_tolerated_two_are_not(client, user, app):
+    totp_signin(client, user)
+    two_steps_late = code_for(app, at=time.time() - 60)
+    assert post_code(client, "mfa_totp:signin", two_steps_late).status_code == 400
+    one_step_late = code_for(app, at=time.time() - 30)
+    assert post_code(client, "mfa_totp:signin", one_step_late).status_code == 302
+
+
+def test_wrong_codes_grow_delays_then_lock_the_method_and_email(client, user, app, settings):
+    from django.core import mail
+
+    settings.MFA_TOTP_LOCK_AFTER_FAILURES = 3
+    totp_signin(client, user)
+    for _ in range(3):
+        response = post_code(client, "mfa_totp:signin", wrong_code_for(app))
+    assert response.status_code == 429
+    assert TotpMethodLock.objects.get(user=user).locked_at is not None
+    assert "locked" in mail.outbox[-1].subject
+    # Locked: even the right code does not sign in.
+    assert post_code(client, "mfa_totp:signin", code_for(app)).status_code == 429
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MFA_LOCKED, user=user).exists()
+
+
+def test_throttling_delays_the_next_try_after_a_wrong_code(client, user, app, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    totp_signin(client, user)
+    post_code(client, "mfa_totp:signin", wrong_code_for(app))
+    response = post_code(client, "mfa_totp:signin", code_for(app))
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_account_without_an_app_is_told_to_add_one(client, user):
+    totp_signin(client, user)
+    response = client.get(reverse("mfa_totp:signin"))
+    assert response.status_code == 400
+    assert "no authenticator app" in response.content.decode()
+
+
+def test_the_code_page_needs_a_pending_sign_in(client):
+    response = client.get(reverse("mfa_totp:signin"))
+    assert response.status_code == 302 and response.url == reverse("accounts:login")
+
