@@ -3,6 +3,10 @@
 from django.conf import settings
 
 DEFAULTS = {
+    # EU Login has no name for recovery codes. A password plus a one-time code the person
+    # holds is what PASSWORD_SOFTWARE_TOKEN names (NIST 800-63B: a look-up secret, AAL2 with
+    # a password like an app's code); responses still name the factor RECOVERY_CODE.
+    "MFA_RECOVERY_STRENGTH": "PASSWORD_SOFTWARE_TOKEN",
     # 10 codes a set: enough for years of lost phones, few enough to write down.
     "MFA_RECOVERY_CODES_COUNT": 10,
     # 10 characters of a 32-letter alphabet = 50 bits each: with the delays below a guess

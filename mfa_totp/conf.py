@@ -8,6 +8,8 @@ OTP_TOTP_SYNC) are set in eulogin/settings.py and read by django-otp itself.
 from django.conf import settings
 
 DEFAULTS = {
+    # EU Login's name for a password plus a one-time code from an app.
+    "MFA_TOTP_STRENGTH": "PASSWORD_SOFTWARE_TOKEN",
     # The issuer the app shows beside the account ("EU Login: anna@example.org").
     "OTP_TOTP_ISSUER": "EU Login",
     # Growing delays between wrong codes on one app: factor × 2^(n−1) seconds (1, 2, 4 …),

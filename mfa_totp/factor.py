@@ -1,0 +1,73 @@
+"""The authenticator app as the core's registry knows it (registered in
+MfaTotpConfig.ready())."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.factors import Factor
+from accounts.tiles import Tile
+
+from . import conf
+
+TOTP = "TOTP"
+
+
+def _has_device(user) -> bool:
+    from .models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _is_locked(user) -> bool:
+    from .selectors import totp_method_is_locked
+
+    return totp_method_is_locked(user=user)
+
+
+def _devices(user):
+    from .models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user)
+
+
+def totp_enrol_url(next_url: str, cancel_url: str = "") -> str:
+    """Add an app (guided enrolment), then go on to `next_url`; "Annuler" goes to
+    `cancel_url`."""
+    return reverse("mfa_totp:device_add") + "?" + urlencode({"next": next_url, "cancel": cancel_url})
+
+
+def totp_step_up_url(next_url: str) -> str:
+    """Enter a code of one of your apps, then go on to `next_url` (the session then holds
+    a fresh TOTP factor)."""
+    return f"{reverse('mfa_totp:verify')}?{urlencode({'next': next_url})}"
+
+
+def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
+    # The person's name for the app, and only to a response that carries their details.
+    return [("authenticatorApp", proved["device"])] if proved.get("device") and user_details else []
+
+
+def totp_factor() -> Factor:
+    from .signin import totp_signin_start
+
+    return Factor(
+        kind=TOTP,
+        strength=conf.get("MFA_TOTP_STRENGTH"),
+        label=_("Authenticator app"),
+        description=_("Enter a code from an authenticator app on your mobile device for multi-factor authentication."),
+        order=40,
+        start=totp_signin_start,
+        has_device=_has_device,
+        is_locked=_is_locked,
+        devices=_devices,
+        enrol_url=totp_enrol_url,
+        step_up_url=totp_step_up_url,
+        enrol_label=_("Add an authenticator app"),
+        enrol_template="mfa_totp/enrol_steps.html",
+        enrol_html_id="add-totp",
+        tile=Tile("mobile-devices", _("Manage my mobile devices"),
+                  _("Add or remove the authenticator apps that give you sign-in codes."), "mfa_totp:devices", order=40),
+        eulogin_factors=_eulogin_factors,
+    )
