@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import RecoveryCodeSet
+from .services import recovery_codes_remove
 
 
 @admin.register(RecoveryCodeSet)
@@ -23,3 +24,11 @@ class RecoveryCodeSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Removing a set here is audited and the person emailed, as any change of factors.
+    def delete_model(self, request, obj):
+        recovery_codes_remove(request=request, user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            recovery_codes_remove(request=request, user=device.user)

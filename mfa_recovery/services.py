@@ -62,9 +62,13 @@ def recovery_codes_to_show(request: HttpRequest) -> list[str]:
 
 
 def recovery_codes_remove(*, request: HttpRequest | None, user) -> None:
+    """The set and its codes go (an administrator's removal); audited, and the person is
+    told."""
     removed, _detail = RecoveryCodeSet.objects.filter(user=user).delete()
     if removed:
         audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, request=request, user=user, method=KIND)
+        account_notice_send(user=user, subject=_("The recovery codes of your EU Login account were removed"),
+                            template="mfa_recovery/email/removed.txt", context={})
 
 
 def recovery_code_verify(*, request: HttpRequest, user, code: str, purpose: str) -> tuple[VerifyResult, RecoveryCodeSet | None]:

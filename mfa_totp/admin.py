@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import TOTPDevice, TotpMethodLock
-from .services import totp_method_unlock
+from .services import totp_device_remove, totp_method_unlock
 
 # django-otp's own admin for TOTPDevice shows the secret and a QR code of it: an
 # administrator has no need to read a person's secret, so ours replaces it.
@@ -23,6 +23,14 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Removing an app here is audited and the person emailed, as when they remove it.
+    def delete_model(self, request, obj):
+        totp_device_remove(request=request, device=obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            totp_device_remove(request=request, device=device)
 
 
 @admin.register(TotpMethodLock)
