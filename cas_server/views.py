@@ -226,24 +226,19 @@ def validate(request: HttpRequest, query) -> HttpResponse:
     return cas1_response(result)
 
 
-@backchannel(_validation_error)
-def service_validate(request: HttpRequest, query) -> HttpResponse:
-    return _validate(query, request, allow_proxy_tickets=False, with_attributes=False)
+def _validation_view(*, allow_proxy_tickets: bool, with_attributes: bool):
+    @backchannel(_validation_error)
+    def view(request: HttpRequest, query) -> HttpResponse:
+        return _validate(query, request, allow_proxy_tickets=allow_proxy_tickets, with_attributes=with_attributes)
+
+    return view
 
 
-@backchannel(_validation_error)
-def proxy_validate(request: HttpRequest, query) -> HttpResponse:
-    return _validate(query, request, allow_proxy_tickets=True, with_attributes=False)
-
-
-@backchannel(_validation_error)
-def p3_service_validate(request: HttpRequest, query) -> HttpResponse:
-    return _validate(query, request, allow_proxy_tickets=False, with_attributes=True)
-
-
-@backchannel(_validation_error)
-def p3_proxy_validate(request: HttpRequest, query) -> HttpResponse:
-    return _validate(query, request, allow_proxy_tickets=True, with_attributes=True)
+# CAS 2 (/serviceValidate, /proxyValidate) and CAS 3 (/p3/..., with attributes).
+service_validate = _validation_view(allow_proxy_tickets=False, with_attributes=False)
+proxy_validate = _validation_view(allow_proxy_tickets=True, with_attributes=False)
+p3_service_validate = _validation_view(allow_proxy_tickets=False, with_attributes=True)
+p3_proxy_validate = _validation_view(allow_proxy_tickets=True, with_attributes=True)
 
 
 @backchannel(_proxy_error)
