@@ -5,7 +5,7 @@ from datetime import timezone as dt_timezone
 
 from accounts import conf as accounts_conf
 from accounts.factors import strengths_for
-from traces_gateway.levels import strongest_level
+from accounts.strengths import strongest_level
 
 from .models import ServiceTicket
 
