@@ -1,21 +1,25 @@
 """The factor registry, and what the person proved in this session.
 
-A factor app (mfa_sms, ...) registers one `Factor` per kind in its AppConfig.ready():
+A factor app registers one `Factor` per kind in its AppConfig.ready() (see
+mfa_sms/factor.py, tests/fake_factor/):
 
     from accounts.factors import Factor, factor_register
     factor_register(Factor(kind="SMS", strength="PASSWORD_SMS", label=_("Mobile phone + SMS"),
                            start=sms_signin_start, has_device=..., step_up_url=..., tile=Tile(...)))
 
-Everything in the core reads the registry and names no factor app: the methods of the
-password step, the strengths (accounts.strengths), step-up, guided enrolment, "Mon compte"
-tiles, PANIC, the "fresh proof before binding" rule and the validation responses.
+The core reads the registry and names no factor app: the methods of the password step,
+the strengths (accounts.strengths), step-up and guided enrolment (accounts.steps), the
+"Mon compte" tiles, PANIC, the "fresh proof before binding" rule
+(accounts.decorators.fresh_factor_required: wrap your enrolment and removal views in it)
+and the validation responses.
 
-At sign-in, the core checks the password, then calls the chosen factor's `start(request,
-user, extra)`, which returns its own step; once the factor is proved, that step calls
-`accounts.flows.signin_factor_proved(...)`. A signed-in session that proves a factor
-(step-up, enrolment) calls `factor_proved(...)`. Both record the factor in the session's
-factors: the one truth of what this session proved (django-otp's verified state only
-mirrors it, for code that asks django-otp).
+At sign-in the core checks the password, then calls the chosen factor's `start(request,
+user, extra)`, which returns the factor's own step (`accounts.flows.signin_pending_user`
+tells it whose password was proved); once proved, that step returns
+`accounts.flows.signin_factor_proved(request, user=, kind=, device=, **detail)`. A
+signed-in session that proves a factor (step-up, enrolment) calls `factor_proved(request,
+kind=, device=, **detail)`. Both write the session's factors: the one truth of what this
+session proved (django-otp's verified state only mirrors it).
 """
 
 from collections.abc import Callable, Iterable
@@ -71,8 +75,11 @@ class Factor:
     # Strongest first: a lower number is listed first and its strength named first.
     order: int = 100
     # True when the factor alone (without the password) gives `strength`, e.g. a passkey
-    # with user verification. Such a factor's own view signs in with signin_factor_proved.
+    # with user verification. Its own sign-in page (`passwordless_url`, offered on the
+    # email step) signs in with signin_factor_proved.
     alone: bool = False
+    # next → the URL of that page (alone factors only).
+    passwordless_url: Callable[[str], str] | None = None
     # A backup (recovery codes): no method of its own on the password step, no guided
     # enrolment; offered from the second-factor step of the other factors.
     backup: bool = False
@@ -184,6 +191,11 @@ def signin_methods() -> list[Factor]:
 
 def signin_method_get(code: str) -> Factor | None:
     return next((m for m in signin_methods() if m.kind == code), None)
+
+
+def signin_passwordless() -> list[Factor]:
+    """The factors offered on the email step, to sign in without a password."""
+    return [f for f in second_factors() if f.alone and f.passwordless_url is not None]
 
 
 # --- strengths ---

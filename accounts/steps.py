@@ -38,3 +38,14 @@ def factor_prove_url(request, next_url: str, requirement: Requirement | None = N
     if requirement is not None:
         query["requirement"] = str(requirement)
     return f"{reverse('accounts:factor_choose')}?{urlencode(query)}"
+
+
+def other_factors(request, user, *, current: str, next_url: str | None = None) -> list[dict]:
+    """"Can't use your device?": the other second factors `user` holds, backups last, to
+    use instead of `current`. At sign-in (`next_url` None) each is started through
+    accounts:login_other; a signed-in session goes to its step-up URL."""
+    held = sorted((f for f in factors_enrolled(user) if f.kind != current and not f.is_locked(user)),
+                  key=lambda f: f.backup)
+    if next_url is None:
+        return [{"factor": f, "url": ""} for f in held if f.start is not None]
+    return [{"factor": f, "url": f.step_up_url(next_url)} for f in held if f.step_up_url is not None]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.SignInEmailView.as_view(), name="login"),
     path("login/password/", views.SignInPasswordView.as_view(), name="login_password"),
+    path("login/other/", views.signin_other_factor, name="login_other"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("my-account/", views.my_account, name="my_account"),
     path("confirm-password/", views.reauthenticate, name="reauthenticate"),

@@ -18,7 +18,7 @@ from django.views.i18n import set_language
 
 from . import flows, selectors, services, throttling, tokens
 from .audit import audit_event_record
-from .factors import PASSWORD, factor_proved, session_strengths, signin_method_get
+from .factors import PASSWORD, factor_get, factor_proved, session_strengths, signin_method_get, signin_passwordless
 from .forms import (
     ConfigureForm,
     NewPasswordForm,
@@ -56,13 +56,17 @@ class SignInEmailView(View):
         pending = flows.signin_pending(request)
         initial = {"email": pending["email"]} if pending and "change" not in request.GET else {}
         form = SignInEmailForm(initial=initial)
-        return render(request, self.template_name, {"form": form, "next": next_url or ""})
+        return render(request, self.template_name, self._context(form, next_url or ""))
+
+    def _context(self, form, next_url: str) -> dict:
+        passwordless = [{"factor": f, "url": f.passwordless_url(next_url)} for f in signin_passwordless()]
+        return {"form": form, "next": next_url, "passwordless": passwordless}
 
     def post(self, request: HttpRequest) -> HttpResponse:
         next_url = safe_next_url(request, request.POST.get("next"))
         form = SignInEmailForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "next": next_url or ""}, status=400)
+            return render(request, self.template_name, self._context(form, next_url or ""), status=400)
         flows.signin_pending_start(request, email=form.cleaned_data["email"], next_url=next_url)
         return redirect("accounts:login_password")
 
@@ -144,6 +148,24 @@ class SignInPasswordView(View):
               "You can also reset your password.") % {"time": when},
         )
         return render(request, self.template_name, self._context(request, pending, form), status=429)
+
+
+@require_POST
+@never_cache
+@csrf_protect
+def signin_other_factor(request: HttpRequest) -> HttpResponse:
+    """"Can't use your device?" on a factor's sign-in step: go to the step of another
+    second factor (or backup) the account holds, the password being proved already."""
+    user = flows.signin_pending_user(request)
+    if user is None:
+        messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
+        return redirect("accounts:login")
+    factor = factor_get(request.POST.get("kind", ""))
+    if (factor is None or factor.kind == PASSWORD or factor.start is None or not factor.is_enabled()
+            or not factor.has_device(user) or factor.is_locked(user)):
+        return redirect("accounts:login_password")
+    flows.signin_pending_update(request, method=factor.kind)
+    return factor.start(request, user, {})
 
 
 @method_decorator(protected, name="dispatch")

@@ -23,6 +23,7 @@ from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.factors import factors_enrolled
 from accounts.http import safe_next_url
+from accounts.steps import other_factors
 
 from . import conf, selectors, services
 from .factor import SMS, sms_enrol_url
@@ -63,7 +64,8 @@ _VERIFY_ERRORS = {
 
 
 def _challenge_response(request, *, purpose: str, state: dict | None, device: PhoneDevice | None, on_success,
-                        cancel_url: str, title: str, full_number: bool = False, error: str = "") -> HttpResponse:
+                        cancel_url: str, title: str, full_number: bool = False, error: str = "",
+                        other_factors: list | None = None) -> HttpResponse:
     """The challenge page of every purpose: the number, the code field, "Finaliser",
     "Annuler", and a resend. `on_success()` returns the response after a correct code."""
     form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
@@ -103,6 +105,7 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
         "can_verify": bool(state and state.get("challenge")) and not error,
         "can_resend": device is not None and not (error and not state),
         "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
+        "other_factors": other_factors or [],
     }
     if error and status == 200:
         status = 400  # the sign-in cannot go on: say so with a 4xx
@@ -156,6 +159,7 @@ class SignInChallengeView(View):
             request, purpose=Purpose.SIGNIN, state=self.state if device else None, device=device, on_success=success,
             cancel_url=reverse("accounts:login"), title=_("Challenge code sent by SMS to sign in"),
             error=str(problem) if problem else "",
+            other_factors=other_factors(request, user, current=SMS) if (user := flows.signin_pending_user(request)) else [],
         )
 
 
@@ -330,6 +334,7 @@ def verify_challenge(request: HttpRequest) -> HttpResponse:
     return _challenge_response(
         request, purpose=Purpose.VERIFY, state=state, device=device, on_success=success,
         cancel_url=reverse("accounts:my_account"), title=_("Challenge code sent by SMS to confirm it is you"),
+        other_factors=other_factors(request, request.user, current=SMS, next_url=next_url),
     )
 
 

@@ -128,3 +128,24 @@ def test_no_core_file_names_the_fake_factor():
         cwd=ROOT, capture_output=True, text=True,
     ).stdout.split()
     assert found == []
+
+
+def test_cant_use_your_phone_switches_the_sign_in_to_another_factor_held(client, user, token):
+    PhoneDevice.objects.create(user=user, number="+32470000001", confirmed=True)
+    sign_in(client, user.email, method="SMS", **{"sms-phone": "+32 470 00 00 01"})
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert 'id="other-fake"' in page
+    response = client.post(reverse("accounts:login_other"), {"kind": "FAKE"})
+    assert response["Location"] == reverse("fake_factor:signin")
+    client.post(reverse("fake_factor:signin"), {"code": SECRET})
+    assert {f["kind"] for f in client.session["eulogin_factors"]} == {"PASSWORD", "FAKE"}
+
+
+def test_switching_needs_a_password_proved_and_a_factor_held(client, user):
+    assert client.post(reverse("accounts:login_other"), {"kind": "FAKE"})["Location"] == reverse("accounts:login")
+    sign_in(client, user.email, method="SMS", **{"sms-phone": "+32 470 00 00 01"})
+    # No fake token on this account: back to the password step, nothing started.
+    assert client.post(reverse("accounts:login_other"), {"kind": "FAKE"})["Location"] == reverse(
+        "accounts:login_password")
+    assert client.post(reverse("accounts:login_other"), {"kind": "PASSWORD"})["Location"] == reverse(
+        "accounts:login_password")
