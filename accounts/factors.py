@@ -1,7 +1,7 @@
 """The factor registry, and what the person proved in this session.
 
 A factor app registers one `Factor` per kind in its AppConfig.ready() (see
-mfa_sms/factor.py, tests/fake_factor/):
+mfa_sms/factor.py; README "Layout" names a test-only example):
 
     from accounts.factors import Factor, factor_register
     factor_register(Factor(kind="SMS", strength="PASSWORD_SMS", label=_("Mobile phone + SMS"),

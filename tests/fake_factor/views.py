@@ -53,8 +53,11 @@ def verify(request):
 def enrol(request):
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or "/"
     if request.method == "POST":
-        token = FakeToken.objects.create(user=request.user, name=request.POST.get("name", "token"),
-                                         secret=request.POST["secret"], confirmed=True)
+        secret = request.POST.get("secret", "")[:32]
+        if not secret:
+            return HttpResponse("a secret is needed", status=400)
+        token = FakeToken.objects.create(user=request.user, name=request.POST.get("name", "token")[:64],
+                                         secret=secret, confirmed=True)
         factor_proved(request, kind=FAKE, device=token, token=token.name)
         return redirect(next_url)
     return _page("Add a fake token")
