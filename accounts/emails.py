@@ -27,3 +27,12 @@ def email_send(*, to: str, template: str, language: str | None, context: dict | 
         subject = str(SUBJECTS[template])
         body = render_to_string(f"accounts/email/{template}.txt", context or {})
     send_mail(subject, body, None, [to])
+
+
+def factor_notice_send(*, user, subject, template: str, context: dict) -> None:
+    """A factor app's notice to the person (a factor added, removed, locked or used): by
+    email, a channel independent of the device, in the person's language. `template` is
+    the factor app's own."""
+    with translation.override(email_language(user.preferred_language or translation.get_language())):
+        body = render_to_string(template, {"user": user, **context})
+        send_mail(str(subject), body, None, [user.email])

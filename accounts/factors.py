@@ -116,6 +116,9 @@ class Factor:
     enrol_template: str = ""
     # An HTML id for the guided enrolment link (pages and tests find it by this id).
     enrol_html_id: str = ""
+    # A backup only: (user, next) → the page offering it right after another factor is
+    # enrolled (recovery codes after a first second factor), or "" when not to offer it.
+    offer_url: Callable[[Any, str], str] | None = None
 
     # "Mon compte": the tile of this kind's management page (accounts.tiles.Tile).
     tile: "Tile | None" = None
@@ -168,6 +171,17 @@ def factors_enrolled(user, *, backups: bool = True) -> list[Factor]:
 def factors_backup(user) -> list[Factor]:
     """The backup factors `user` holds: offered as "Can't use your device?"."""
     return [f for f in second_factors() if f.backup and f.has_device(user)]
+
+
+def enrolment_next_url(user, next_url: str) -> str:
+    """Where a factor's enrolment goes once its device is confirmed: a backup's offer
+    first, when one wants to be offered, then `next_url`."""
+    for factor in second_factors():
+        if factor.backup and factor.offer_url is not None:
+            offer = factor.offer_url(user, next_url)
+            if offer:
+                return offer
+    return next_url
 
 
 def factors_meeting(requirement: "Requirement", *, proved: Iterable[str] = ()) -> list[Factor]:

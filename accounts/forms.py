@@ -37,7 +37,9 @@ class SignInPasswordForm(forms.Form):
 
     def __init__(self, *args, default_method: str = "PASSWORD", **kwargs):
         super().__init__(*args, **kwargs)
-        self.methods = signin_methods()
+        # The default (the person's preferred method, else the last one used in this
+        # browser) comes first; the others keep their order, strongest first.
+        self.methods = sorted(signin_methods(), key=lambda m: m.code != default_method)
         codes = [m.code for m in self.methods]
         self.fields["method"].choices = [(m.code, m.label) for m in self.methods]
         self.fields["method"].initial = default_method if default_method in codes else codes[0]

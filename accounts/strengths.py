@@ -76,9 +76,21 @@ class Requirement:
 
     @classmethod
     def parse(cls, text: str) -> "Requirement":
-        """'MEDIUM', 'PASSWORD_SMS', or 'PASSWORD_SMS,PASSWORD_MOBILE_APP'."""
-        text = text.strip().upper()
-        return cls.level(text) if text in LEVELS else cls.strengths(text.split(","))
+        """'MEDIUM', 'PASSWORD_SMS', 'PASSWORD_SMS,PASSWORD_MOBILE_APP', or levels and
+        strengths less some strengths: 'MEDIUM,-PASSWORD_SMS' (every strength of MEDIUM
+        and above but PASSWORD_SMS, as EU Login phased SMS out)."""
+        items = [item.strip() for item in text.strip().upper().split(",") if item.strip()]
+        removed = {item[1:].strip() for item in items if item.startswith("-")}
+        named = [item for item in items if not item.startswith("-")]
+        if not removed:
+            return cls.level(named[0]) if len(named) == 1 and named[0] in LEVELS else cls.strengths(named)
+        accepted: set[str] = set()
+        for item in named:
+            accepted |= strengths_at_or_above(item) if item in LEVELS else cls.strengths([item]).accepted
+        unknown = removed - set(ALL_STRENGTHS)
+        if unknown or not accepted - removed:
+            raise UnknownRequirement(",".join(sorted(unknown)) or "empty")
+        return cls(frozenset(accepted - removed))
 
     @property
     def minimum_level(self) -> int:

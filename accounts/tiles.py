@@ -3,7 +3,9 @@
 A tile shows only once the page it leads to exists. `order` places it among the others.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -19,6 +21,9 @@ class Tile:
     # Where it stands on the page: the core's tiles are 10, 20, ... 90; factor tiles
     # usually go between "Delete my account" (30) and "Manage my eIDs" (70).
     order: int = 50
+    # What the tile says of the person's own state: user → (text, warning) or None, e.g.
+    # "3 recovery codes left" as a warning.
+    status: Callable[[Any], tuple[str, bool] | None] | None = None
 
 
 TILES = [
@@ -42,12 +47,13 @@ def tiles_all() -> list[Tile]:
     return sorted(TILES + factor_tiles, key=lambda tile: tile.order)
 
 
-def tiles_available() -> list[dict]:
+def tiles_available(user=None) -> list[dict]:
     available = []
     for tile in tiles_all():
         try:
             url = reverse(tile.url_name)
         except NoReverseMatch:
             continue
-        available.append({"tile": tile, "url": url})
+        status = tile.status(user) if tile.status is not None and user is not None else None
+        available.append({"tile": tile, "url": url, "status": status})
     return available

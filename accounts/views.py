@@ -190,7 +190,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/my_account.html", {"tiles": tiles_available()})
+    return render(request, "accounts/my_account.html", {"tiles": tiles_available(request.user)})
 
 
 @require_POST

@@ -298,6 +298,8 @@ TWILIO_STATUS_CALLBACK_URL = env.str("TWILIO_STATUS_CALLBACK_URL", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
 TWILIO_TIMEOUT_SECONDS = env.int("TWILIO_TIMEOUT_SECONDS", default=10)
 MFA_SMS_FILE_PATH = env.str("MFA_SMS_FILE_PATH", default="")
+# false: no new mobile numbers (SMS phase-out); confirmed numbers keep working.
+MFA_SMS_ENROLMENT_ENABLED = env.bool("MFA_SMS_ENROLMENT_ENABLED", default=True)
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")

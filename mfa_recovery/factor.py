@@ -26,8 +26,37 @@ def _devices(user):
     return RecoveryCodeSet.objects.filter(user=user)
 
 
+def recovery_signin_start(request, user, extra: dict):
+    """"Can't use your device?" chose a recovery code: its step, the password proved."""
+    from django.shortcuts import redirect
+
+    return redirect("mfa_recovery:signin")
+
+
 def recovery_step_up_url(next_url: str) -> str:
     return f"{reverse('mfa_recovery:verify')}?{urlencode({'next': next_url})}"
+
+
+def recovery_offer_url(user, next_url: str) -> str:
+    """Right after another factor is enrolled: offer a set, unless the account has one."""
+    from .models import RecoveryCodeSet
+
+    if RecoveryCodeSet.objects.filter(user=user).exists():
+        return ""
+    return f"{reverse('mfa_recovery:offer')}?{urlencode({'next': next_url})}"
+
+
+def recovery_tile_status(user) -> tuple[str, bool] | None:
+    """"3 recovery codes left", a warning at MFA_RECOVERY_WARN_AT or fewer."""
+    from django.utils.translation import ngettext
+
+    from .selectors import recovery_code_set_for_user, recovery_codes_remaining
+
+    if recovery_code_set_for_user(user=user) is None:
+        return None
+    left = recovery_codes_remaining(user=user)
+    text = ngettext("%(left)d recovery code left", "%(left)d recovery codes left", left) % {"left": left}
+    return text, left <= conf.get("MFA_RECOVERY_WARN_AT")
 
 
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
@@ -42,10 +71,13 @@ def recovery_factor() -> Factor:
         description=_("A one-time code you saved in case you cannot use your device."),
         order=95,
         backup=True,
+        start=recovery_signin_start,
         has_device=_has_device,
         devices=_devices,
         step_up_url=recovery_step_up_url,
+        offer_url=recovery_offer_url,
         tile=Tile("recovery-codes", _("Recovery codes"),
-                  _("Codes that sign you in once each if you cannot use your device."), "mfa_recovery:codes", order=65),
+                  _("Codes that sign you in once each if you cannot use your device."), "mfa_recovery:codes", order=65,
+                  status=recovery_tile_status),
         eulogin_factors=_eulogin_factors,
     )

@@ -3,15 +3,14 @@
 import enum
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_event_record
-from accounts.factors import session_factor_add
+from accounts.emails import factor_notice_send
+from accounts.factors import factor_proved
 from accounts.models import AuditEvent
 
 from . import codes, conf
@@ -47,7 +46,7 @@ def recovery_codes_generate(*, request: HttpRequest, user) -> list[str]:
     shown = sorted(codes.code_display(code) for code in fresh)
     request.session[SHOW_SESSION_KEY] = {"codes": shown, "at": timezone.now().isoformat()}
     audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_ADDED, request=request, user=user, method=KIND, count=count)
-    account_notice_send(user=user, subject=_("New recovery codes were generated for your EU Login account"),
+    factor_notice_send(user=user, subject=_("New recovery codes were generated for your EU Login account"),
                         template="mfa_recovery/email/generated.txt", context={"count": count})
     return shown
 
@@ -67,7 +66,7 @@ def recovery_codes_remove(*, request: HttpRequest | None, user) -> None:
     removed, _detail = RecoveryCodeSet.objects.filter(user=user).delete()
     if removed:
         audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, request=request, user=user, method=KIND)
-        account_notice_send(user=user, subject=_("The recovery codes of your EU Login account were removed"),
+        factor_notice_send(user=user, subject=_("The recovery codes of your EU Login account were removed"),
                             template="mfa_recovery/email/removed.txt", context={})
 
 
@@ -83,17 +82,11 @@ def recovery_code_verify(*, request: HttpRequest, user, code: str, purpose: str)
     left = recovery_codes_remaining(user=user)
     audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method=KIND, purpose=purpose,
                        left=left)
-    account_notice_send(user=user, subject=_("A recovery code was used on your EU Login account"),
+    factor_notice_send(user=user, subject=_("A recovery code was used on your EU Login account"),
                         template="mfa_recovery/email/used.txt", context={"left": left})
     return VerifyResult.OK, device
 
 
-def session_recovery_proved(*, request: HttpRequest) -> None:
-    session_factor_add(request, kind=KIND)
-
-
-def account_notice_send(*, user, subject: str, template: str, context: dict) -> None:
-    """A notice by email, in the person's language."""
-    with translation.override(user.preferred_language or translation.get_language()):
-        body = render_to_string(template, {"user": user, **context})
-        send_mail(str(subject), body, None, [user.email])
+def session_recovery_proved(*, request: HttpRequest, device: RecoveryCodeSet) -> None:
+    """Record on this signed-in session that it proved a recovery code now."""
+    factor_proved(request, kind=KIND, device=device)

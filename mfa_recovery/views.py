@@ -1,37 +1,29 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
-from datetime import datetime
-from functools import wraps
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp import devices_for_user
-from django_otp import login as otp_login
 
 from accounts import flows
-from accounts.decorators import recent_authentication_required
-from accounts.factors import PASSWORD, session_factors
+from accounts.decorators import fresh_factor_required, recent_authentication_required
+from accounts.factors import factors_enrolled
 from accounts.http import safe_next_url
 
 from . import conf, selectors, services
 from .forms import RecoveryCodeForm
-from .models import RecoveryCodeSet
 from .services import VerifyResult
 
 protected = [never_cache, csrf_protect]
-FRESH_SECONDS = 10 * 60
 
 
 
@@ -40,33 +32,9 @@ def _error(result: VerifyResult) -> str:
         "Too many wrong codes in a row. Please wait a few seconds and try again.")
 
 
-def other_factors(user) -> list:
-    """The person's confirmed second factors other than recovery codes."""
-    return [d for d in devices_for_user(user, confirmed=True) if not isinstance(d, RecoveryCodeSet)]
-
-
-def _second_factor_proved_recently(request: HttpRequest) -> bool:
-    for factor in session_factors(request):
-        if factor["kind"] not in {PASSWORD, services.KIND}:
-            age = (timezone.now() - datetime.fromisoformat(factor["at"])).total_seconds()
-            if 0 <= age <= FRESH_SECONDS:
-                return True
-    return False
-
-
-def fresh_second_factor_required(view):
-    """New codes are a new way in: they need another factor proved in this session a
-    moment ago, as binding any authenticator does."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        devices = other_factors(request.user)
-        if devices and not _second_factor_proved_recently(request):
-            url_name = "mfa_totp:verify" if any(d._meta.model_name == "totpdevice" for d in devices) else "mfa_sms:verify"
-            return redirect(f"{reverse(url_name)}?{urlencode({'next': reverse('mfa_recovery:codes')})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _has_other_factor(user) -> bool:
+    """Recovery codes stand in for another factor: without one they have nothing to back."""
+    return bool(factors_enrolled(user, backups=False))
 
 
 @never_cache
@@ -77,20 +45,20 @@ def codes(request: HttpRequest) -> HttpResponse:
     remaining = selectors.recovery_codes_remaining(user=request.user)
     return render(request, "mfa_recovery/codes.html", {
         "device": device, "remaining": remaining, "low": device is not None and remaining <= conf.get("MFA_RECOVERY_WARN_AT"),
-        "has_other_factor": bool(other_factors(request.user)),
+        "has_other_factor": bool(_has_other_factor(request.user)),
     })
 
 
 @never_cache
 @csrf_protect
 @recent_authentication_required
-@fresh_second_factor_required
+@fresh_factor_required
 def generate(request: HttpRequest) -> HttpResponse:
     """POST: a new set (the old codes die). A GET (back from a password or factor check)
     leads to the codes page, whose button asks again."""
     if request.method != "POST":
         return redirect("mfa_recovery:codes")
-    if not other_factors(request.user):
+    if not _has_other_factor(request.user):
         messages.error(request, _("Add a second factor first: recovery codes stand in for it when it is lost."))
         return redirect("mfa_recovery:codes")
     next_url = safe_next_url(request, request.POST.get("next")) or ""
@@ -119,7 +87,7 @@ def show(request: HttpRequest) -> HttpResponse:
 def offer(request: HttpRequest) -> HttpResponse:
     """Right after a first second factor: offer a set of codes, or go on."""
     next_url = safe_next_url(request, request.GET.get("next")) or ""
-    if selectors.recovery_code_set_for_user(user=request.user) or not other_factors(request.user):
+    if selectors.recovery_code_set_for_user(user=request.user) or not _has_other_factor(request.user):
         return redirect(next_url or "accounts:my_account")
     return render(request, "mfa_recovery/offer.html", {"next": next_url})
 
@@ -136,10 +104,7 @@ class SignInCodeView(View):
     completes the sign-in as its second factor."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.pending = flows.signin_pending(request)
-        self.user = None
-        if self.pending and self.pending.get("password_proved"):
-            self.user = get_user_model().objects.filter(pk=self.pending.get("user")).first()
+        self.user = flows.signin_pending_user(request)
         if self.user is None:
             messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
             return redirect("accounts:login")
@@ -163,13 +128,11 @@ class SignInCodeView(View):
         if result is not VerifyResult.OK:
             form.add_error("code", _error(result))
             return self._page(request, form, status=400 if result is VerifyResult.WRONG else 429)
-        next_url = flows.signin_complete(request, user=self.user,
-                                         proved=[self.pending["password_proved"], {"kind": services.KIND}])
-        otp_login(request, device)
         left = selectors.recovery_codes_remaining(user=self.user)
+        response = flows.signin_factor_proved(request, user=self.user, kind=services.KIND, device=device)
         messages.warning(request, _("You signed in with a recovery code. Codes left: %(left)d. If your device is lost, "
                                     "remove it and add a new one in “My account”.") % {"left": left})
-        return flows.signin_redirect(request, next_url)
+        return response
 
 
 @sensitive_post_parameters("code")
@@ -189,8 +152,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             result, device = services.recovery_code_verify(request=request, user=request.user,
                                                            code=form.cleaned_data["code"], purpose="verify")
             if result is VerifyResult.OK:
-                services.session_recovery_proved(request=request)
-                otp_login(request, device)
+                services.session_recovery_proved(request=request, device=device)
                 return redirect(next_url or "accounts:my_account")
             form.add_error("code", _error(result))
             status = 400 if result is VerifyResult.WRONG else 429

@@ -16,6 +16,9 @@ EUROPE = [
 ]
 
 DEFAULTS = {
+    # False stops new mobile numbers (EU Login phased SMS out on 1 July 2025: SIM swapping,
+    # phishing, cost, SMS pumping); numbers already confirmed keep signing in.
+    "MFA_SMS_ENROLMENT_ENABLED": True,
     # The dotted path of the SMS backend (like EMAIL_BACKEND).
     "SMS_BACKEND": "mfa_sms.backends.locmem.SmsBackend",
     # Challenge codes: 8 characters of a 32-letter alphabet = 40 bits, valid 10 minutes

@@ -35,6 +35,13 @@ def sms_enrol_url(next_url: str, cancel_url: str = "") -> str:
     return reverse("mfa_sms:phone_add") + "?" + urlencode({"next": next_url, "cancel": cancel_url})
 
 
+def _guided_enrol_url(next_url: str, cancel_url: str = "") -> str:
+    """The guided enrolment's link, or "" once new numbers are stopped (SMS phase-out)."""
+    from . import conf
+
+    return sms_enrol_url(next_url, cancel_url) if conf.get("MFA_SMS_ENROLMENT_ENABLED") else ""
+
+
 def sms_step_up_url(next_url: str) -> str:
     """Where to send a signed-in person who must prove SMS (choose a number, enter the
     code) before going on to `next_url`; the session then holds a fresh SMS factor and
@@ -63,7 +70,7 @@ def sms_factor() -> Factor:
         has_device=_has_device,
         is_locked=_is_locked,
         devices=_devices,
-        enrol_url=sms_enrol_url,
+        enrol_url=_guided_enrol_url,
         step_up_url=sms_step_up_url,
         enrol_label=_("Add a mobile phone number"),
         enrol_template="mfa_sms/enrol_steps.html",

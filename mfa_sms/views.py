@@ -21,7 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
-from accounts.factors import factors_enrolled
+from accounts.factors import enrolment_next_url, factors_enrolled
 from accounts.http import safe_next_url
 from accounts.steps import other_factors
 
@@ -192,7 +192,8 @@ def phones(request: HttpRequest) -> HttpResponse:
     devices = selectors.phone_devices_confirmed(user=request.user)
     rows = [{"device": d, "number": phone_format(d.number), "label_form": PhoneLabelForm(initial={"label": d.name},
              prefix=f"d{d.pk}")} for d in devices]
-    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": services.sms_method_is_locked(user=request.user)})
+    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": services.sms_method_is_locked(user=request.user),
+                                                   "can_add": conf.get("MFA_SMS_ENROLMENT_ENABLED")})
 
 
 @require_POST
@@ -227,6 +228,8 @@ def phone_add(request: HttpRequest) -> HttpResponse:
     form = PhoneAddForm(request.POST or None, user=request.user)
     urls = _enrolment_urls(request)
     context = {"form": form, "next": urls["next"], "cancel": urls["cancel"]}
+    if not conf.get("MFA_SMS_ENROLMENT_ENABLED"):
+        return render(request, "mfa_sms/phone_add.html", {**context, "closed": True}, status=403)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "mfa_sms/phone_add.html", context, status=400)
@@ -266,6 +269,7 @@ def phone_confirm(request: HttpRequest) -> HttpResponse:
             # SMS factor, so a guided enrolment goes on to its service without a new code.
             services.session_sms_proved(request=request, device=device)
             messages.success(request, _("Your mobile phone number is now registered on your EU Login account."))
+            return redirect(enrolment_next_url(request.user, next_url or reverse("mfa_sms:phones")))
         return redirect(next_url or "mfa_sms:phones")
 
     return _challenge_response(

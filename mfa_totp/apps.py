@@ -7,9 +7,9 @@ class MfaTotpConfig(AppConfig):
     verbose_name = _("Authenticator app second factor")
 
     def ready(self) -> None:
-        from accounts.methods import method_register
+        from accounts.factors import factor_register
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .signin import TOTP_METHOD
+        from .factor import totp_factor
 
-        method_register(TOTP_METHOD)
+        factor_register(totp_factor())

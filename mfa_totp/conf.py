@@ -19,8 +19,6 @@ DEFAULTS = {
     # After 20 consecutive wrong codes on an account, the authenticator app method locks for
     # it until an administrator unlocks it, as SMS does (NIST 800-63B allows at most 100).
     "MFA_TOTP_LOCK_AFTER_FAILURES": 20,
-    # Adding or removing an app when one is registered needs an app proved this recently.
-    "MFA_TOTP_FRESH_VERIFICATION_SECONDS": 10 * 60,
     # At most 10 apps per account: several phones, but not an unbounded list.
     "MFA_TOTP_DEVICES_MAX": 10,
     # An enrolment (QR code shown, not yet confirmed by a code) is abandoned after 15

@@ -46,7 +46,7 @@ def totp_step_up_url(next_url: str) -> str:
 
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
     # The person's name for the app, and only to a response that carries their details.
-    return [("authenticatorApp", proved["device"])] if proved.get("device") and user_details else []
+    return [("authenticatorApp", proved["app"])] if proved.get("app") and user_details else []
 
 
 def totp_factor() -> Factor:

@@ -9,16 +9,15 @@ import enum
 import re
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_event_record
-from accounts.factors import session_factor_add, session_factors
+from accounts.emails import factor_notice_send
+from accounts.factors import factor_proved
 from accounts.models import AuditEvent
 
 from . import conf
@@ -98,7 +97,7 @@ def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, code: st
     request.session.pop(ENROLMENT_SESSION_KEY, None)
     audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_ADDED, request=request, user=device.user, method=KIND,
                        name=device.name)
-    account_notice_send(user=device.user, subject=_("An authenticator app was added to your EU Login account"),
+    factor_notice_send(user=device.user, subject=_("An authenticator app was added to your EU Login account"),
                         template="mfa_totp/email/app_added.txt", context={"name": device.name})
     session_totp_proved(request=request, device=device)
     return VerifyResult.OK
@@ -116,15 +115,8 @@ def totp_device_remove(*, request: HttpRequest, device: TOTPDevice) -> None:
     name, user = device.name, device.user
     device.delete()
     audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, request=request, user=user, method=KIND, name=name)
-    account_notice_send(user=user, subject=_("An authenticator app was removed from your EU Login account"),
+    factor_notice_send(user=user, subject=_("An authenticator app was removed from your EU Login account"),
                         template="mfa_totp/email/app_removed.txt", context={"name": name})
-
-
-def account_notice_send(*, user, subject: str, template: str, context: dict) -> None:
-    """A notice by email (a channel independent of the phone), in the person's language."""
-    with translation.override(user.preferred_language or translation.get_language()):
-        body = render_to_string(template, {"user": user, **context})
-        send_mail(str(subject), body, None, [user.email])
 
 
 # --- codes -------------------------------------------------------------------------------
@@ -167,17 +159,8 @@ def totp_verify(*, request: HttpRequest, user, code: str, purpose: str) -> tuple
 
 
 def session_totp_proved(*, request: HttpRequest, device: TOTPDevice) -> None:
-    """Record on this session that it proved an authenticator app now."""
-    session_factor_add(request, kind=KIND, device=device.name)
-
-
-def session_totp_proved_recently(request: HttpRequest) -> bool:
-    """Whether this session proved an app within MFA_TOTP_FRESH_VERIFICATION_SECONDS."""
-    for factor in session_factors(request):
-        if factor["kind"] == KIND:
-            age = (timezone.now() - datetime.fromisoformat(factor["at"])).total_seconds()
-            return 0 <= age <= conf.get("MFA_TOTP_FRESH_VERIFICATION_SECONDS")
-    return False
+    """Record on this signed-in session that it proved an authenticator app now."""
+    factor_proved(request, kind=KIND, device=device, app=device.name)
 
 
 def _failure_record(*, request: HttpRequest, user) -> bool:
@@ -194,7 +177,7 @@ def _failure_record(*, request: HttpRequest, user) -> bool:
     if newly_locked:
         audit_event_record(kind=AuditEvent.Kind.MFA_LOCKED, request=request, user=user, method=KIND,
                            failures=lock.consecutive_failures)
-        account_notice_send(user=user, subject=_("Signing in with an authenticator app is locked on your EU Login account"),
+        factor_notice_send(user=user, subject=_("Signing in with an authenticator app is locked on your EU Login account"),
                             template="mfa_totp/email/locked.txt", context={"failures": lock.consecutive_failures})
     return newly_locked
 

@@ -1,10 +1,6 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
-from functools import wraps
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,11 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 
 from accounts import flows
-from accounts.decorators import recent_authentication_required
+from accounts.decorators import fresh_factor_required, recent_authentication_required
+from accounts.factors import enrolment_next_url
 from accounts.http import safe_next_url
+from accounts.steps import other_factors
 
 from . import conf, provisioning, selectors, services
 from .forms import AppNameForm, CodeForm
@@ -39,10 +36,11 @@ _VERIFY_ERRORS = {
 _STATUS = {VerifyResult.WRONG: 400, VerifyResult.THROTTLED: 429, VerifyResult.LOCKED: 429}
 
 
-def _code_page(request, *, title: str, form, purpose: str, cancel_url: str, status: int = 200,
-               error: str = "") -> HttpResponse:
+def _code_page(request, *, title: str, form, purpose: str, cancel_url: str, others: list, status: int = 200,
+               error: str = "", next_url: str = "") -> HttpResponse:
     return render(request, "mfa_totp/code.html", {
         "title": title, "form": form, "purpose": purpose, "cancel_url": cancel_url, "error": error,
+        "other_factors": others, "next": next_url,
     }, status=status)
 
 
@@ -54,12 +52,9 @@ class SignInCodeView(View):
     """After the password: a code of "Authenticator app"."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.pending = flows.signin_pending(request)
+        self.user = flows.signin_pending_user(request)
         state = request.session.get(SIGNIN_SESSION_KEY) or {}
-        self.user = None
-        if self.pending and self.pending.get("password_proved") and state.get("user") == self.pending.get("user"):
-            self.user = get_user_model().objects.filter(pk=state["user"]).first()
-        if self.user is None:
+        if self.user is None or state.get("user") != self.user.pk:
             request.session.pop(SIGNIN_SESSION_KEY, None)
             messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
             return redirect("accounts:login")
@@ -73,7 +68,8 @@ class SignInCodeView(View):
         elif selectors.totp_method_is_locked(user=self.user):
             error, status = str(services.REFUSED_LOCKED), 429
         return _code_page(request, title=_("Sign in with your authenticator app"), form=form, purpose="signin",
-                          cancel_url=reverse("accounts:login"), status=status, error=error)
+                          cancel_url=reverse("accounts:login"), status=status, error=error,
+                          others=other_factors(request, self.user, current=services.KIND))
 
     def get(self, request):
         return self._page(request, CodeForm())
@@ -92,10 +88,7 @@ class SignInCodeView(View):
             form.add_error("code", str(_VERIFY_ERRORS[result]))
             return self._page(request, form, status=_STATUS[result])
         request.session.pop(SIGNIN_SESSION_KEY, None)
-        proved = {"kind": services.KIND, "device": device.name}
-        next_url = flows.signin_complete(request, user=self.user, proved=[self.pending["password_proved"], proved])
-        otp_login(request, device)  # django-otp: request.user.is_verified()
-        return flows.signin_redirect(request, next_url)
+        return flows.signin_factor_proved(request, user=self.user, kind=services.KIND, device=device, app=device.name)
 
 
 # --- step-up: prove an app now -----------------------------------------------------------
@@ -122,34 +115,20 @@ def verify(request: HttpRequest) -> HttpResponse:
                                                   code=form.cleaned_data["code"], purpose="verify")
             if result is VerifyResult.OK:
                 services.session_totp_proved(request=request, device=device)
-                otp_login(request, device)
                 return redirect(next_url or "accounts:my_account")
             form.add_error("code", str(_VERIFY_ERRORS[result]))
             status = _STATUS[result]
-    response = _code_page(request, title=_("Confirm it is you with your authenticator app"), form=form,
-                          purpose="verify", cancel_url=reverse("accounts:my_account"), status=status, error=error)
-    return response
+    return _code_page(request, title=_("Confirm it is you with your authenticator app"), form=form,
+                      purpose="verify", cancel_url=reverse("accounts:my_account"), status=status, error=error,
+                      next_url=next_url,
+                      others=other_factors(request, request.user, current=services.KIND, next_url=next_url))
 
 
 # --- "Gérer mes appareils mobiles" -------------------------------------------------------
 
 
-def fresh_second_factor_required(view):
-    """Once the account has an app, adding or removing one needs an app proved in this
-    session within the last few minutes (NIST 800-63B: binding a new authenticator needs
-    an existing one)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if selectors.totp_devices_confirmed(user=request.user) and not services.session_totp_proved_recently(request):
-            return redirect(f"{reverse('mfa_totp:verify')}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def sensitive_change(view):
-    return never_cache(csrf_protect(recent_authentication_required(fresh_second_factor_required(view))))
+    return never_cache(csrf_protect(recent_authentication_required(fresh_factor_required(view))))
 
 
 @never_cache
@@ -228,9 +207,8 @@ def device_confirm(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             result = services.totp_enrolment_confirm(request=request, device=device, code=form.cleaned_data["code"])
             if result is VerifyResult.OK:
-                otp_login(request, device)
                 messages.success(request, _("Your authenticator app is now registered on your EU Login account."))
-                return redirect(next_url or "mfa_totp:devices")
+                return redirect(enrolment_next_url(request.user, next_url or reverse("mfa_totp:devices")))
             form.add_error("code", str(_VERIFY_ERRORS[result]))
             status = _STATUS[result]
     return render(request, "mfa_totp/device_confirm.html", {

@@ -4,7 +4,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.factors import factors_meeting, session_factor_kinds, session_strengths
+from accounts.factors import (
+    PASSWORD,
+    factor_get,
+    factors_meeting,
+    session_factor_kinds,
+    session_strengths,
+    strengths_for,
+)
 from accounts.http import safe_next_url
 from accounts.steps import factor_prove_url, factors_to_prove
 from accounts.strengths import Requirement, UnknownRequirement
@@ -52,7 +59,13 @@ def step_up(request: HttpRequest) -> HttpResponse:
         return render(request, "traces_gateway/factor_locked.html", {**context, "locked": locked}, status=403)
     cancel = reverse("traces_gateway:step_up_cancelled")
     options = [{"factor": f, "url": f.enrol_url(next_url, cancel)} for f in candidates if f.enrol_url is not None]
-    return render(request, "traces_gateway/two_factor_required.html", {**context, "options": options})
+    options = [option for option in options if option["url"]]  # "": that kind takes no new devices now
+    # Second factors this session proved that the service no longer accepts (SMS once a
+    # policy phased it out): the page says so, the person is guided to another kind.
+    refused = [f.label for f in (factor_get(kind) for kind in session_factor_kinds(request))
+               if f is not None and f.kind != PASSWORD and not requirement.is_met_by(strengths_for({PASSWORD, f.kind}))]
+    return render(request, "traces_gateway/two_factor_required.html",
+                  {**context, "options": options, "refused": refused})
 
 
 @never_cache

@@ -8,8 +8,10 @@ from tests.conftest import sign_in
 def _to_recovery(client, user):
     sign_in(client, user.email, method="TOTP")
     page = client.get(reverse("mfa_totp:signin")).content.decode()
-    assert 'id="no-device-link"' in page and "use your device?" in page
-    return client.get(reverse("mfa_recovery:signin"))
+    assert 'id="other-recovery_code"' in page and "use your device?" in page
+    response = client.post(reverse("accounts:login_other"), {"kind": "RECOVERY_CODE"})
+    assert response.status_code == 302 and response.url == reverse("mfa_recovery:signin")
+    return client.get(response.url)
 
 
 def test_a_recovery_code_signs_in_as_the_second_factor_and_emails(client, user, recovery_codes):

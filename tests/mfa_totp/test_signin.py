@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.urls import reverse
@@ -78,3 +79,13 @@ def test_the_code_page_needs_a_pending_sign_in(client):
     response = client.get(reverse("mfa_totp:signin"))
     assert response.status_code == 302 and response.url == reverse("accounts:login")
 
+
+
+def test_the_chosen_default_method_comes_first_and_is_selected(client, user):
+    client.post(reverse("accounts:login"), {"email": user.email})
+    page = client.get(reverse("accounts:login_password")).content.decode()
+    assert page.index('data-method="PASSWORD"') < page.index('data-method="TOTP"') < page.index('data-method="SMS"')
+    client.cookies["eulogin_method"] = "TOTP"
+    page = client.get(reverse("accounts:login_password")).content.decode()
+    assert page.index('data-method="TOTP"') < page.index('data-method="PASSWORD"') < page.index('data-method="SMS"')
+    assert re.search(r'<input[^>]*value="TOTP"[^>]*checked', page)

@@ -41,8 +41,8 @@ def _validate(client, ticket) -> dict:
 
 
 def _eulogin_validate(client, ticket) -> dict:
-    response = client.get(reverse("cas:eulogin_validate"), {"service": TRACES_SERVICE, "ticket": ticket,
-                                                            "format": "JSON", "userDetails": "true"})
+    response = client.get(reverse("cas:ticket_validation_service"), {"service": TRACES_SERVICE, "ticket": ticket,
+                                                                     "format": "JSON"})
     return json.loads(response.content)["serviceResponse"]["authenticationSuccess"]
 
 
@@ -90,7 +90,8 @@ def test_the_eulogin_dialect_names_the_app_used(client, user, traces):
     client.post(reverse("mfa_totp:signin"), {"action": "verify", "code": code_for(app)})
     ticket = query_value(client.get(next_url)["Location"], "ticket")
     success = _eulogin_validate(client, ticket)
-    assert success["strengths"] == ["PASSWORD_SOFTWARE_TOKEN"] or success["strengths"] == "PASSWORD_SOFTWARE_TOKEN"
+    assert success["strengths"] == ["PASSWORD_SOFTWARE_TOKEN", "PASSWORD"]
+    assert success["authenticationLevel"] == "MEDIUM"
     assert success["authenticationFactors"]["moniker"] == user.email
     assert success["authenticationFactors"]["authenticatorApp"] == "Pixel"
 
@@ -128,7 +129,7 @@ def test_the_readme_command_phases_sms_out_for_traces_from_its_date(client, user
         # Guided to enrol another factor: the app is offered, SMS no longer.
         assert 'id="add-totp"' in page and 'id="add-phone"' not in page
         add = re.search(r'href="([^"]+)" id="add-totp"', page).group(1).replace("&amp;", "&")
-        client.post(add, {"name": "Pixel"})
+        client.post(add, {"name": "Pixel", "next": query_value(add, "next"), "cancel": query_value(add, "cancel")})
         secret = secret_on(client.get(reverse("mfa_totp:device_confirm")).content.decode())
         response = client.post(reverse("mfa_totp:device_confirm"), {"action": "verify", "code": code_for(secret)})
         while response.status_code == 302 and not response["Location"].startswith("https://"):
@@ -138,3 +139,25 @@ def test_the_readme_command_phases_sms_out_for_traces_from_its_date(client, user
             response = client.get(response["Location"])
         ticket = query_value(response["Location"], "ticket")
         assert ticket and _listed(_validate(client, ticket)["attributes"]["strength"]) == ["PASSWORD_SOFTWARE_TOKEN"]
+
+
+def test_a_policy_may_accept_a_level_less_some_strengths():
+    from accounts.strengths import Requirement, UnknownRequirement
+
+    requirement = Requirement.parse("medium, -password_sms")
+    assert "PASSWORD_SMS" not in requirement.accepted and "PASSWORD" not in requirement.accepted
+    assert {"PASSWORD_SOFTWARE_TOKEN", "PASSWORD_WEBAUTHN", "PASSWORD_TOKEN"} <= requirement.accepted
+    for bad in ("MEDIUM,-PASSWORD_TELEPATHY", "-PASSWORD_SMS", "PASSWORD_SMS,-PASSWORD_SMS", "MEDIUM,-"):
+        with pytest.raises(UnknownRequirement):
+            Requirement.parse(bad)
+
+
+def test_a_setting_stops_new_mobile_numbers_and_guided_enrolment_stops_offering_them(client, user, traces, settings):
+    settings.MFA_SMS_ENROLMENT_ENABLED = False
+    _next_url, response = _password_sign_in_for_traces(client, user.email)
+    page = client.get(reverse("traces_gateway:step_up")).content.decode()
+    assert 'id="add-totp"' in page and 'id="add-phone"' not in page
+    response = client.get(reverse("mfa_sms:phone_add"))
+    assert response.status_code == 403 and 'id="sms-enrolment-closed"' in response.content.decode()
+    response = client.post(reverse("mfa_sms:phone_add"), {"phone": "+32 470 00 00 01"})
+    assert response.status_code == 403 and not PhoneDevice.objects.exists()
