@@ -72,6 +72,12 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     page.locator("#id_code").fill(outbox_sms_code(page, live_server.url, to=NUMBER))
     page.get_by_role("button", name=text["finalise"]).click()
 
+    # Recovery codes are offered after this first second factor: ten, shown once.
+    page.locator("#generate-button").click()
+    assert page.locator("#recovery-codes li").count() == 10
+    assert page.locator("#download-codes").get_attribute("download") == "eulogin-recovery-codes.txt"
+    page.locator("#codes-saved").click()
+
     # Back at TRACES NT, signed in with PASSWORD_SMS.
     expect(page).to_have_url(re.compile(re.escape(demo_traces.url)))
     expect(page.locator("#signed-in-as")).to_contain_text(user.email)
