@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,15 +36,36 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "domain_label", "is_active", "locked_at", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", ("locked_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "first_name", "last_name"]
-    readonly_fields = ["last_login", "date_joined", "locked_at"]
+    readonly_fields = ["last_login", "date_joined", "locked_at", "second_factors"]
     actions = ["lock_accounts", "unlock_accounts"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language", "preferred_method")}),
         (_("Permissions"), {"fields": ("is_active", "locked_at", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Second factors"), {"fields": ("second_factors",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),)
+
+    @admin.display(description=_("second factors"))
+    def second_factors(self, obj: User) -> str:
+        """Every device of every registered kind, each linking to its own admin page, where
+        it can be removed (audited, and the person is emailed)."""
+        from .factors import second_factors
+
+        rows = []
+        for factor in second_factors():
+            for device in factor.devices(obj) if obj.pk else []:
+                meta = device._meta
+                try:
+                    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[device.pk])
+                except NoReverseMatch:
+                    url = ""
+                rows.append((factor.label, url, str(device)))
+        if not rows:
+            return _("none")
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", '<li>{}: <a href="{}" class="second-factor">{}</a></li>', rows))
 
     @admin.display(description=_("domain"))
     def domain_label(self, obj: User) -> str:

@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 
 from .models import PhoneDevice, SmsMessage, SmsMethodLock
 from .phones import phone_mask
-from .services import sms_method_unlock
+from .services import phone_device_remove, sms_method_unlock
 
 
 @admin.register(PhoneDevice)
@@ -25,6 +25,14 @@ class PhoneDeviceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Removing a number here is audited and the person emailed, as when they remove it.
+    def delete_model(self, request, obj):
+        phone_device_remove(request=request, device=obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            phone_device_remove(request=request, device=device)
 
 
 @admin.register(SmsMessage)
