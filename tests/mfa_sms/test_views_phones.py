@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 import time_machine
 from django.core import mail
@@ -31,7 +33,8 @@ def test_adding_a_first_number_sends_a_code_and_finalise_confirms_it(signed_in_c
     assert "Finalise" in page and "Cancel" in page
     mail.outbox.clear()
     response = post_code(signed_in_client, "mfa_sms:phone_confirm", last_code(NUMBER))
-    assert response.url == reverse("mfa_sms:phones")
+    # Recovery codes are offered after a first second factor, then the numbers page.
+    assert response.url == reverse("mfa_recovery:offer") + "?" + urlencode({"next": reverse("mfa_sms:phones")})
     device = PhoneDevice.objects.get(user=user)
     assert device.confirmed and device.number == NUMBER and device.name == "Work"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]

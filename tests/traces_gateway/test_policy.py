@@ -151,7 +151,9 @@ def test_without_a_phone_the_user_is_told_why_and_led_through_enrolment(client, 
                                   "next": query_value(add_url, "next"), "cancel": query_value(add_url, "cancel")})
     assert added["Location"] == reverse("mfa_sms:phone_confirm")
     confirmed = client.post(reverse("mfa_sms:phone_confirm"), {"action": "verify", "code": last_code(NUMBER)})
-    back = client.get(confirmed["Location"])
+    # Recovery codes are offered after this first second factor; "Not now" goes on.
+    assert confirmed["Location"].startswith(reverse("mfa_recovery:offer"))
+    back = client.get(query_value(confirmed["Location"], "next"))
     ticket = query_value(back["Location"], "ticket")
     assert back["Location"].startswith(TRACES_SERVICE)
     assert _attribute(_validate(client, ticket)["authenticationSuccess"], "strength") == ["PASSWORD_SMS"]
