@@ -35,7 +35,7 @@ from traces_gateway.selectors import login_requirement
 from . import conf
 from .models import Service, SsoSession
 from .selectors import service_for_url, service_url_acceptable, sso_session_for_request
-from .services import session_authenticated_at
+from .sso import session_authenticated_at
 
 RESUME_SALT = "cas.login.resume"
 # A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.

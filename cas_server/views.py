@@ -1,4 +1,4 @@
-"""The /cas/* endpoints. Thin: parse, call login.py / services.py, render."""
+"""The /cas/* endpoints. Thin: parse, call login.py / sso.py / validation.py / proxy.py, render."""
 
 import logging
 from xml.etree.ElementTree import ParseError
@@ -32,21 +32,13 @@ from .login import (
     login_signin_url,
     remember_me_chosen,
 )
+from .proxy import proxy_ticket_issue
 from .responses import cas1_response, proxy_response, saml_response, validation_response
+from .results import INVALID_REQUEST, ProxyResult, ValidationResult
 from .selectors import service_for_url, service_url_parse, sso_session_from_cookie
-from .services import (
-    INVALID_REQUEST,
-    ProxyResult,
-    ValidationResult,
-    proxy_ticket_issue,
-    service_ticket_issue,
-    service_url_with_ticket,
-    sso_session_end,
-    sso_session_establish,
-    ticket_consume,
-    ticket_validate,
-)
+from .sso import sso_session_end, sso_session_establish
 from .tickets import ticket_kind
+from .validation import service_ticket_issue, service_url_with_ticket, ticket_consume, ticket_validate
 
 logger = logging.getLogger(__name__)
 

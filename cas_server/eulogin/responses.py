@@ -16,7 +16,7 @@ from accounts.factors import factor_get
 
 from ..attributes import ticket_level, ticket_strengths, user_identifier
 from ..models import ServiceTicket
-from ..services import ValidationResult
+from ..results import ValidationResult
 from . import conf
 from .assurance import user_assurance_level, user_domain
 from .login_requests import LoginRequestResult
