@@ -285,7 +285,7 @@ CELERY_BEAT_SCHEDULE["rate-windows-purge"] = {"task": "accounts.tasks.rate_windo
 # The SMS backend, a dotted path like EMAIL_BACKEND: the dev outbox when DEBUG is on,
 # Twilio otherwise (mfa_sms/backends/: console, filebased, locmem, outbox, twilio).
 SMS_BACKEND = env.str(
-    "SMS_BACKEND", default="mfa_sms.backends.outbox.SmsBackend" if DEBUG else "mfa_sms.backends.twilio.SmsBackend"
+    "SMS_BACKEND", default="devoutbox.sms.SmsBackend" if DEBUG else "mfa_sms.backends.twilio.SmsBackend"
 )
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
