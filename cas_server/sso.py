@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.factors import PASSWORD, session_factors, session_strength
 
-from . import conf
+from . import conf, dialects
 from .models import ProxyGrantingTicket, ServiceTicket, SsoSession
 from .slo import slo_enqueue
 from .tickets import (
@@ -160,7 +160,7 @@ def cas_purge(*, now: datetime | None = None) -> dict[str, int]:
         kind=ServiceTicket.Kind.SERVICE, sso_session__ended_at__isnull=True
     ).delete()
     sessions, _ = SsoSession.objects.filter(ended_at__lte=keep_until).delete()
-    from .eulogin.login_requests import login_requests_purge
-
-    return {"sso_sessions_ended": ended, "tickets_deleted": tickets, "sso_sessions_deleted": sessions,
-            "login_requests_deleted": login_requests_purge(now=now)}
+    counts = {"sso_sessions_ended": ended, "tickets_deleted": tickets, "sso_sessions_deleted": sessions}
+    for purge in dialects.purgers:
+        counts.update(purge(now=now))
+    return counts

@@ -10,10 +10,10 @@ from accounts.factors import strengths_for
 from accounts.http import url_parse
 from accounts.models import AuditEvent
 from accounts.strengths import Requirement, UnknownRequirement
-from traces_gateway.selectors import login_requirement
 
 from . import conf
 from .models import Service, ServiceTicket, SsoSession
+from .policy import login_requirement
 from .proxy import proxy_granting_ticket_issue
 from .results import (
     INVALID_REQUEST,
