@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from . import conf
 from .factors import PASSWORD, factors_enrolled, session_factors, session_proved_within
+from .http import url_with_query
 
 
 def password_proved_at(request) -> datetime | None:
@@ -35,7 +35,7 @@ def recent_authentication_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_recent_authentication(request):
-            return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(url_with_query(reverse('accounts:reauthenticate'), next=request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

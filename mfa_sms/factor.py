@@ -1,11 +1,11 @@
 """The SMS factor as the core's registry knows it (registered in MfaSmsConfig.ready())."""
 
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.factors import Factor
+from accounts.http import url_with_query
 from accounts.tiles import Tile
 
 SMS = "SMS"
@@ -32,14 +32,14 @@ def _devices(user):
 def sms_enrol_url(next_url: str, cancel_url: str = "") -> str:
     """Add a number (guided enrolment), then go on to `next_url`; "Annuler" goes to
     `cancel_url`."""
-    return reverse("mfa_sms:phone_add") + "?" + urlencode({"next": next_url, "cancel": cancel_url})
+    return url_with_query(reverse("mfa_sms:phone_add"), next=next_url, cancel=cancel_url)
 
 
 def sms_step_up_url(next_url: str) -> str:
     """Where to send a signed-in person who must prove SMS (choose a number, enter the
     code) before going on to `next_url`; the session then holds a fresh SMS factor and
     strength PASSWORD_SMS."""
-    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
+    return url_with_query(reverse("mfa_sms:verify"), next=next_url)
 
 
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:

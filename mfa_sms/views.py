@@ -1,7 +1,6 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -22,7 +21,7 @@ from twilio.request_validator import RequestValidator
 from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.factors import factors_enrolled
-from accounts.http import safe_next_url
+from accounts.http import safe_next_url, url_with_query
 from accounts.steps import other_factors
 
 from . import conf, selectors
@@ -212,7 +211,7 @@ def email_proof_required(view):
     def wrapper(request, *args, **kwargs):
         if (not factors_enrolled(request.user) and selectors.phone_history_exists(user=request.user)
                 and not sms_flows.session_email_proved_recently(request)):
-            return redirect(f"{reverse('mfa_sms:email_confirm')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(url_with_query(reverse("mfa_sms:email_confirm"), next=request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper
