@@ -42,6 +42,17 @@ def sms_step_up_url(next_url: str) -> str:
     return url_with_query(reverse("mfa_sms:verify"), next=next_url)
 
 
+def sms_rebind_proof_url(request, next_url: str) -> str | None:
+    """An account that had numbers and has no second factor left (PANIC, or the last one
+    removed) binds a new one only after its email confirms it."""
+    from .flows import session_email_proved_recently
+    from .selectors import phone_history_exists
+
+    if phone_history_exists(user=request.user) and not session_email_proved_recently(request):
+        return url_with_query(reverse("mfa_sms:email_confirm"), next=next_url)
+    return None
+
+
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
     # The masked number, and only to a response that carries the person's details.
     return [("mobilePhoneNumber", proved["phone"])] if proved.get("phone") and user_details else []
@@ -63,6 +74,7 @@ def sms_factor() -> Factor:
         has_device=_has_device,
         is_locked=_is_locked,
         devices=_devices,
+        rebind_proof_url=sms_rebind_proof_url,
         enrol_url=sms_enrol_url,
         step_up_url=sms_step_up_url,
         enrol_label=_("Add a mobile phone number"),
