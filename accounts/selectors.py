@@ -5,7 +5,7 @@ from datetime import datetime
 
 from user_agents import parse as user_agent_parse
 
-from .models import User, UserSession
+from .models import AuditEvent, User, UserSession
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,12 @@ def user_sessions_list(*, user: User, current_session_key: str | None) -> list[S
 def user_session_get(*, user: User, session_id: int) -> UserSession | None:
     """One of the person's own sessions (never someone else's)."""
     return UserSession.objects.filter(user=user, pk=session_id).first()
+
+
+def factor_history_exists(*, user) -> bool:
+    """Whether the account has ever had a second factor of any kind: every factor app
+    audits each enrolment, and PANIC is audited. A factor's `rebind_proof_url` reads it, so
+    that after PANIC the password alone binds no factor, whichever kind the account had."""
+    return AuditEvent.objects.filter(
+        user=user, kind__in=[AuditEvent.Kind.MFA_DEVICE_ADDED, AuditEvent.Kind.MFA_PANIC]
+    ).exists()

@@ -52,10 +52,15 @@ def sms_step_up_url(next_url: str) -> str:
 def sms_rebind_proof_url(request, next_url: str) -> str | None:
     """An account that had numbers and has no second factor left (PANIC, or the last one
     removed) binds a new one only after its email confirms it."""
+    from accounts.selectors import factor_history_exists
+
     from .flows import session_email_proved_recently
     from .selectors import phone_history_exists
 
-    if phone_history_exists(user=request.user) and not session_email_proved_recently(request):
+    # Any kind the account had counts (an authenticator app wiped by PANIC too), not
+    # only numbers: the email link guards every binding while none is left.
+    had = phone_history_exists(user=request.user) or factor_history_exists(user=request.user)
+    if had and not session_email_proved_recently(request):
         return url_with_query(reverse("mfa_sms:email_confirm"), next=next_url)
     return None
 

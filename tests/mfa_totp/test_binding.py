@@ -1,0 +1,38 @@
+"""After PANIC the password alone binds no new factor of any kind: an account that had
+factors (an authenticator app here) and has none left confirms a new one by email."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from mfa_sms.models import PhoneDevice
+from mfa_totp.models import TOTPDevice
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _link(to: str) -> str:
+    message = [m for m in mail.outbox if to in m.to][-1]
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def test_after_panic_neither_an_app_nor_a_phone_binds_without_the_email(client, user, password, app):
+    sign_in(client, user.email, password)
+    assert client.post(reverse("accounts:panic"), {"password": password}).status_code == 200
+    sign_in(client, user.email, password)
+    for url, data in ((reverse("mfa_totp:device_add"), {"name": "Attacker"}),
+                      (reverse("mfa_sms:phone_add"), {"phone": "+32 470 00 00 02"})):
+        response = client.post(url, data)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_sms:email_confirm"))
+    assert not TOTPDevice.objects.exists() and not PhoneDevice.objects.exists()
+
+    client.post(reverse("mfa_sms:email_confirm"), {"next": reverse("mfa_totp:device_add")})
+    assert client.get(_link(user.email))["Location"] == reverse("mfa_totp:device_add")
+    assert client.get(reverse("mfa_totp:device_add")).status_code == 200
+
+
+def test_a_first_app_on_a_new_account_needs_no_email(enrolling_client):
+    assert enrolling_client.get(reverse("mfa_totp:device_add")).status_code == 200
