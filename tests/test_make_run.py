@@ -43,10 +43,10 @@ def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
         ["make", "run", f"PORT={port}", f"DEMO_PORT={demo_port}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://localhost:{port}"  # the default HOST: security keys need a domain name
     try:
         _wait_for(f"{base}/account/login/")
-        _wait_for(f"http://127.0.0.1:{demo_port}/")
+        _wait_for(f"http://localhost:{demo_port}/")
         http = requests.Session()
         page = http.get(f"{base}/account/login/", timeout=10)
         assert page.status_code == 200 and "EU Login" in page.text
@@ -66,5 +66,5 @@ def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             output, _ = process.communicate()
-    assert f"http://127.0.0.1:{port}/account/login/" in output
-    assert f"http://127.0.0.1:{demo_port}/" in output
+    assert f"http://localhost:{port}/account/login/" in output
+    assert f"http://localhost:{demo_port}/" in output
