@@ -1,0 +1,107 @@
+"""In Chromium (fr and en) with a CDP virtual authenticator: register a security key,
+sign out, sign in with password + key and see the signature counter grow; register a
+passkey and sign in with it alone, no password."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from mfa_webauthn.models import WebAuthnDevice
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in_in_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = {
+    "fr": {"keys": "Gérer mes clés de sécurité et plateformes sécurisées",
+           "registered": "Votre clé de sécurité est désormais enregistrée sur votre compte EU Login.",
+           "method": "Clé de sécurité ou plateforme sécurisée", "passkey": "Se connecter avec une clé d'accès",
+           "kind_key": "Clé de sécurité", "kind_passkey": "Clé d'accès", "success": "Authentification réussie"},
+    "en": {"keys": "Manage my security keys and trusted platforms",
+           "registered": "Your security key is now registered on your EU Login account.",
+           "method": "Security key or trusted platform", "passkey": "Sign in with a passkey",
+           "kind_key": "Security key", "kind_passkey": "Passkey", "success": "Authentication succeeded"},
+}
+
+
+@pytest.fixture
+def relying_party(live_server, settings):
+    """The live server is reached as http://localhost:PORT: a domain, as an RP ID must be."""
+    assert live_server.url.startswith("http://localhost:"), live_server.url
+    settings.MFA_WEBAUTHN_RP_ID = "localhost"
+    settings.MFA_WEBAUTHN_ORIGINS = [live_server.url]
+
+
+def virtual_authenticator(page, *, passkey: bool):
+    """A CTAP2 authenticator attached to `page`: a USB security key, or a platform
+    authenticator holding discoverable credentials and verifying the person."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    options = {"protocol": "ctap2", "transport": "internal" if passkey else "usb", "hasResidentKey": passkey,
+               "hasUserVerification": passkey, "isUserVerified": passkey, "automaticPresenceSimulation": True}
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"]
+    return lambda: cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+
+
+def add_key(page, base_url: str, *, kind: str, name: str, text: dict) -> None:
+    page.goto(f"{base_url}/webauthn/keys/")
+    expect(page.locator("h1")).to_have_text(text["keys"])
+    page.locator("#add-passkey" if kind == "passkey" else "#add-key").click()
+    page.locator("#id_name").fill(name)
+    page.locator("#webauthn-button").click()
+    expect(page.locator(".messages")).to_contain_text(text["registered"])
+    expect(page.locator(".key-row")).to_contain_text(text["kind_passkey" if kind == "passkey" else "kind_key"])
+
+
+def sign_out(page) -> None:
+    page.locator(".user-menu summary").click()
+    page.locator("#signout-button").click()
+    expect(page.locator("#signout-button")).to_have_count(0)
+
+
+def test_a_security_key_then_password_and_key(page_in, live_server, make_user, relying_party):
+    page, text = page_in, TEXT[page_in.locale]
+    user = make_user(email="lucas.dubois@example.org")
+    credentials = virtual_authenticator(page, passkey=False)
+
+    sign_in_in_browser(page, live_server.url, user.email, PASSWORD)
+    add_key(page, live_server.url, kind="key", name="Clé bleue", text=text)
+    [credential] = credentials()
+    registered_count = credential["signCount"]
+    assert WebAuthnDevice.objects.get(user=user).name == "Clé bleue"
+    sign_out(page)
+
+    page.goto(f"{live_server.url}/account/login/")
+    page.locator("#id_email").fill(user.email)
+    page.locator("#next-button").click()
+    page.locator("#id_password").fill(PASSWORD)
+    method = page.locator(".method[data-method='WEBAUTHN']")
+    expect(method).to_contain_text(text["method"])
+    method.locator("input[type=radio]").check()
+    page.locator("#signin-button").click()
+    expect(page).to_have_url(re.compile(r"/webauthn/signin/"))
+    page.locator("#webauthn-button").click()
+    expect(page.locator("h1")).to_have_text(text["success"])
+
+    [credential] = credentials()
+    assert credential["signCount"] > registered_count
+    assert WebAuthnDevice.objects.get(user=user).sign_count == credential["signCount"]
+
+
+def test_a_passkey_signs_in_without_a_password(page_in, live_server, make_user, relying_party):
+    page, text = page_in, TEXT[page_in.locale]
+    user = make_user(email="sofia.rossi@example.org")
+    credentials = virtual_authenticator(page, passkey=True)
+
+    sign_in_in_browser(page, live_server.url, user.email, PASSWORD)
+    add_key(page, live_server.url, kind="passkey", name="Portable", text=text)
+    [credential] = credentials()
+    assert credential["isResidentCredential"]
+    sign_out(page)
+
+    page.goto(f"{live_server.url}/account/login/")
+    page.get_by_role("link", name=text["passkey"]).click()
+    page.locator("#webauthn-button").click()
+    expect(page.locator("h1")).to_have_text(text["success"])
+    expect(page.locator(".user-email")).to_contain_text(user.email)
