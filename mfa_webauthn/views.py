@@ -120,8 +120,9 @@ def key_add(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your security key is now registered on your EU Login account."))
                 return redirect(urls["next"] or "mfa_webauthn:keys")
     options = services.registration_begin(request, user=request.user, passkey=passkey)
+    switch_url = f"{reverse('mfa_webauthn:key_add')}?{urlencode({'type': 'key' if passkey else 'passkey', **urls})}"
     return _ceremony_page(request, "mfa_webauthn/key_add.html", options=options, form=form, status=status,
-                          passkey=passkey, cancel_url=urls["cancel"] or reverse("mfa_webauthn:keys"),
+                          passkey=passkey, switch_url=switch_url, cancel_url=urls["cancel"] or reverse("mfa_webauthn:keys"),
                           hidden={"type": "passkey" if passkey else "key", **urls})
 
 

@@ -59,6 +59,13 @@ def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
         assert done.status_code == 200
         assert "Authentication succeeded" in done.text
         assert http.get(f"{base}/dev/outbox/", timeout=10).status_code == 200
+        # Security keys are bound to the host served: the passkey page offers them there.
+        passkey = http.get(f"{base}/webauthn/passkey/", timeout=10)
+        assert passkey.status_code == 200 and '"rpId": "localhost"' in passkey.text
+        # The demo TRACES NT sends its visitors to this eulogin, and is the registered service.
+        demo = requests.get(f"http://localhost:{demo_port}/accounts/login/", timeout=10, allow_redirects=False)
+        assert demo.headers["Location"].startswith(f"{base}/cas/login?service=http%3A%2F%2Flocalhost%3A{demo_port}")
+        assert http.get(demo.headers["Location"], timeout=10, allow_redirects=False).status_code == 302
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
