@@ -27,6 +27,9 @@ DEFAULTS = {
     # Adding or removing a key, once the account has a second factor, needs one proved
     # this recently in the same session.
     "MFA_WEBAUTHN_FRESH_PROOF_SECONDS": 10 * 60,
+    # Passkey answers (the sign-in without a password) per client IP: 30 in 10 minutes.
+    # Signatures cannot be guessed; this bounds the work and audit rows one address causes.
+    "MFA_WEBAUTHN_PASSKEY_LIMIT_PER_IP": (30, 10 * 60),
     # EU Login's name of the strength of a password plus a key.
     "MFA_WEBAUTHN_STRENGTH": "PASSWORD_WEBAUTHN",
 }

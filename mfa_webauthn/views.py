@@ -23,9 +23,11 @@ from django_otp import login as otp_login
 
 from accounts import flows
 from accounts.decorators import recent_authentication_required
-from accounts.http import safe_next_url
+from accounts.forms import form_with_error
+from accounts.http import client_ip, safe_next_url
+from eulogin.ratelimit import window_hit
 
-from . import selectors, services
+from . import conf, selectors, services
 from .forms import CeremonyForm, KeyAddForm, KeyRenameForm
 from .services import KIND, Purpose, Reason, Refused
 
@@ -200,8 +202,8 @@ class SignInKeyView(View):
 
     def _page(self, request, form, status: int = 200):
         if not selectors.has_key(self.user):
-            form.add_error(None, str(NO_KEY))
-            return _ceremony_page(request, self.template_name, options=None, form=form, status=400)
+            return _ceremony_page(request, self.template_name, options=None, status=400,
+                                  form=form_with_error(CeremonyForm(), str(NO_KEY)))
         options = services.assertion_begin(request, purpose=Purpose.SIGNIN, user=self.user)
         return _ceremony_page(request, self.template_name, options=options, form=form, status=status)
 
@@ -225,6 +227,10 @@ class PasskeySignInView(View):
         state = services.assertion_state(request, purpose=Purpose.PASSKEY) or {}
         next_url = safe_next_url(request, state.get("next")) or ""
         status = 400
+        attempts, window = conf.get("MFA_WEBAUTHN_PASSKEY_LIMIT_PER_IP")
+        if window_hit(scope="webauthn:passkey", key=client_ip(request) or "", window=window) > attempts:
+            form = form_with_error(CeremonyForm(), _("Too many attempts. Please try again later."))
+            return self._page(request, form, next_url, 429)
         if form.is_valid():
             try:
                 device, state = services.assertion_verify(request, purpose=Purpose.PASSKEY,

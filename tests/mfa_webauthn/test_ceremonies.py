@@ -158,3 +158,51 @@ def _handle(user) -> bytes:
     from .authenticator import unb64url
 
     return unb64url(WebAuthnDevice.objects.get(user=user).user_handle)
+
+
+def test_passkey_answers_are_limited_per_address(client, db, settings, passkey):
+    settings.MFA_WEBAUTHN_PASSKEY_LIMIT_PER_IP = (2, 600)
+    for expected in (400, 400, 429):
+        page = client.get(reverse("mfa_webauthn:passkey"))
+        response = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(page.context["options"])})
+        assert response.status_code == expected
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_rename_and_remove_are_audited_and_emailed(client, key_user, key):
+    sign_in_with_key(client, key_user.email, key)
+    device = WebAuthnDevice.objects.get(user=key_user)
+    mail.outbox.clear()
+    response = client.post(reverse("mfa_webauthn:key_rename", args=[device.pk]), {f"k{device.pk}-name": "Red key"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.name == "Red key"
+    assert client.get(reverse("mfa_webauthn:key_remove", args=[device.pk])).status_code == 200
+    assert client.post(reverse("mfa_webauthn:key_remove", args=[device.pk])).status_code == 302
+    assert not WebAuthnDevice.objects.exists()
+    assert [m.subject for m in mail.outbox] == ["A security key of your EU Login account was renamed",
+                                                "A security key was removed from your EU Login account"]
+    kinds = list(AuditEvent.objects.filter(user=key_user, detail__method="WEBAUTHN").values_list("kind", flat=True))
+    assert AuditEvent.Kind.ACCOUNT_UPDATED in kinds and AuditEvent.Kind.MFA_DEVICE_REMOVED in kinds
+
+
+def test_another_account_s_key_cannot_be_renamed_removed_or_used(client, make_user, key_user, key):
+    other = make_user(email="other@example.org")
+    device = WebAuthnDevice.objects.get(user=key_user)
+    sign_in(client, other.email)
+    assert client.post(reverse("mfa_webauthn:key_rename", args=[device.pk]), {f"k{device.pk}-name": "x"}).status_code == 404
+    assert client.get(reverse("mfa_webauthn:key_remove", args=[device.pk])).status_code == 404
+    client.logout()
+    # The other account's password with this key: not its key.
+    response = sign_in(client, other.email, method="WEBAUTHN")
+    page = client.get(response["Location"])
+    assert page.status_code == 400  # it has no key at all
+    assert "_auth_user_id" not in client.session
+
+
+def test_adding_a_key_when_another_factor_exists_needs_a_fresh_proof_of_it(client, key_user, key, settings):
+    sign_in_with_key(client, key_user.email, key)
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=11), tick=False):
+        sign_in(client, key_user.email)  # the password again, but the key proved 11 minutes ago
+        response = client.get(reverse("mfa_webauthn:key_add"))
+    assert response.status_code == 302 and "/webauthn/verify/" in response["Location"]
