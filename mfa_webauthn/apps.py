@@ -16,9 +16,10 @@ class MfaWebauthnConfig(AppConfig):
     verbose_name = _("Security keys and passkeys")
 
     def ready(self) -> None:
-        from accounts.methods import method_register
+        from accounts.factors import factor_register
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .signin import WEBAUTHN_METHOD
+        from .factor import webauthn_factors
 
-        method_register(WEBAUTHN_METHOD)
+        for factor in webauthn_factors():
+            factor_register(factor)

@@ -14,3 +14,8 @@ def key_of(*, user, pk: int) -> WebAuthnDevice | None:
 
 def has_key(user) -> bool:
     return WebAuthnDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_passkey(user) -> bool:
+    """A discoverable key that verifies the person: it can sign in alone."""
+    return WebAuthnDevice.objects.filter(user=user, confirmed=True, discoverable=True, user_verified=True).exists()

@@ -14,20 +14,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django_otp import login as otp_login
 
 from accounts.audit import audit_event_record
-from accounts.factors import session_factor_add
+from accounts.factors import factor_proved
 from accounts.models import AuditEvent
 
 from . import conf, notices
+from .factor import PASSKEY, WEBAUTHN
 from .internal import auth
 from .models import WebAuthnDevice
 from .selectors import keys_of
 
 logger = logging.getLogger(__name__)
 
-KIND = "WEBAUTHN"  # the factor kind recorded in the session
+KIND = WEBAUTHN  # the factor kind a key proves after the password (and at step-up)
+PASSKEY_KIND = PASSKEY  # the kind a passkey proves alone
 SESSION_KEY = "mfa_webauthn_ceremony"
 
 
@@ -240,16 +241,10 @@ def _assertion_check(*, device: WebAuthnDevice, response: str, challenge: bytes,
 
 def session_key_proved(*, request: HttpRequest, device: WebAuthnDevice) -> None:
     """Record in this (signed-in) session that `device` was proved now."""
-    session_factor_add(request, kind=KIND, key=device.name, passkey=device.is_passkey)
-    otp_login(request, device)
+    factor_proved(request, kind=KIND, device=device, **proof_detail(device))
 
 
-def session_key_proved_recently(request: HttpRequest) -> bool:
-    """Whether a key was proved in this session within MFA_WEBAUTHN_FRESH_PROOF_SECONDS."""
-    from accounts.factors import session_factors
+def proof_detail(device: WebAuthnDevice) -> dict:
+    """What a session keeps of the key it proved (nothing secret): its name."""
+    return {"key": device.name}
 
-    for factor in session_factors(request):
-        if factor["kind"] == KIND:
-            age = (timezone.now() - datetime.fromisoformat(factor["at"])).total_seconds()
-            return 0 <= age <= conf.get("MFA_WEBAUTHN_FRESH_PROOF_SECONDS")
-    return False

@@ -1,16 +1,13 @@
 """Thin views: each page starts a ceremony (its options go into the page), and its form
 brings back the browser's answer for one service call."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 
 from accounts import flows
-from accounts.decorators import recent_authentication_required
+from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.forms import form_with_error
 from accounts.http import client_ip, safe_next_url
+from accounts.steps import other_factors
 from eulogin.ratelimit import window_hit
 
 from . import conf, selectors, services
@@ -55,29 +52,11 @@ def _refused(form, refused: Refused) -> int:
     return 403 if refused.reason == Reason.COUNTER else 400
 
 
-def fresh_proof_required(view):
-    """Binding or removing a key needs, once the account has any second factor, one of
-    them proved in this session within the last few minutes (NIST 800-63B: binding a new
-    authenticator needs an existing one)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        from django_otp import user_has_device
-
-        from mfa_sms.services import session_sms_proved_recently, sms_step_up_url
-
-        if user_has_device(request.user, confirmed=True):
-            if not (services.session_key_proved_recently(request) or session_sms_proved_recently(request)):
-                if selectors.has_key(request.user):
-                    return redirect(f"{reverse('mfa_webauthn:verify')}?{urlencode({'next': request.get_full_path()})}")
-                return redirect(sms_step_up_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def sensitive_change(view):
-    return never_cache(csrf_protect(recent_authentication_required(fresh_proof_required(view))))
+    """Binding or removing a key: a recent password and, once the account holds any second
+    factor, one of them proved in this session within the last minutes (the registry's
+    rule, NIST 800-63B)."""
+    return never_cache(csrf_protect(recent_authentication_required(fresh_factor_required(view))))
 
 
 # --- "Mon compte": keys --------------------------------------------------------------
@@ -166,13 +145,10 @@ class SignInKeyView(View):
     template_name = "mfa_webauthn/signin.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.pending = flows.signin_pending(request)
-        if self.pending is None or not self.pending.get("password_proved") or self.pending.get("method") != KIND:
+        self.user = flows.signin_pending_user(request)
+        if self.user is None or (flows.signin_pending(request) or {}).get("method") != KIND:
             services.ceremony_clear(request)
             messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
-            return redirect("accounts:login")
-        self.user = get_user_model().objects.filter(pk=self.pending.get("user")).first()
-        if self.user is None:
             return redirect("accounts:login")
         return super().dispatch(request, *args, **kwargs)
 
@@ -193,19 +169,18 @@ class SignInKeyView(View):
             except Refused as refused:
                 status = _refused(form, refused)
             else:
-                proved = {"kind": KIND, "at": timezone.now().isoformat(), "key": device.name}
-                next_url = flows.signin_complete(request, user=self.user,
-                                                 proved=[self.pending["password_proved"], proved])
-                otp_login(request, device)
-                return flows.signin_redirect(request, next_url)
+                return flows.signin_factor_proved(request, user=self.user, kind=KIND, device=device,
+                                                  **services.proof_detail(device))
         return self._page(request, form, status)
 
     def _page(self, request, form, status: int = 200):
+        others = other_factors(request, self.user, current=KIND)
         if not selectors.has_key(self.user):
-            return _ceremony_page(request, self.template_name, options=None, status=400,
+            return _ceremony_page(request, self.template_name, options=None, status=400, other_factors=others,
                                   form=form_with_error(CeremonyForm(), str(NO_KEY)))
         options = services.assertion_begin(request, purpose=Purpose.SIGNIN, user=self.user)
-        return _ceremony_page(request, self.template_name, options=options, form=form, status=status)
+        return _ceremony_page(request, self.template_name, options=options, form=form, status=status,
+                              other_factors=others)
 
 
 # --- sign-in: a passkey alone ------------------------------------------------------------
@@ -242,11 +217,11 @@ class PasskeySignInView(View):
                 if user.locked_at:
                     form.add_error(None, _("This account is locked. Please contact the helpdesk."))
                     return self._page(request, form, next_url, 403)
+                # A sign-in of its own: no password was asked, none of an earlier attempt
+                # is carried over.
                 flows.signin_pending_start(request, email=user.email, next_url=next_url)
-                proved = {"kind": KIND, "at": timezone.now().isoformat(), "key": device.name, "passkey": True}
-                next_url = flows.signin_complete(request, user=user, proved=[proved])
-                otp_login(request, device)
-                return flows.signin_redirect(request, next_url)
+                return flows.signin_factor_proved(request, user=user, kind=services.PASSKEY_KIND, device=device,
+                                                  **services.proof_detail(device))
         return self._page(request, form, next_url, status)
 
     def _page(self, request, form, next_url: str, status: int = 200):
@@ -284,4 +259,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url or "accounts:my_account")
     options = services.assertion_begin(request, purpose=Purpose.VERIFY, user=request.user)
     return _ceremony_page(request, "mfa_webauthn/verify.html", options=options, form=form, status=status,
-                          hidden={"next": next_url})
+                          hidden={"next": next_url},
+                          other_factors=other_factors(request, request.user, current=KIND, next_url=next_url or
+                                                      reverse("accounts:my_account")))

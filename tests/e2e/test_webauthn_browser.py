@@ -1,6 +1,7 @@
 """In Chromium (fr and en) with a CDP virtual authenticator: register a security key,
-sign out, sign in with password + key and see the signature counter grow; register a
-passkey and sign in with it alone, no password."""
+sign out, sign in with password + key at the demo TRACES NT (PASSWORD_WEBAUTHN, MEDIUM)
+and see the signature counter grow; register a passkey and sign in with it alone, no
+password, at TRACES NT too."""
 
 import re
 
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 
 from mfa_webauthn.models import WebAuthnDevice
 from tests.conftest import PASSWORD
+from tests.e2e import test_traces_journey
 from tests.e2e.conftest import sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,6 +33,14 @@ def relying_party(live_server, settings):
     assert live_server.url.startswith("http://localhost:"), live_server.url
     settings.MFA_WEBAUTHN_RP_ID = "localhost"
     settings.MFA_WEBAUTHN_ORIGINS = [live_server.url]
+
+
+demo_traces = test_traces_journey.demo_traces  # the journey's demo TRACES NT, in its own process
+
+
+@pytest.fixture
+def traces(request):
+    return request.getfixturevalue("demo_traces")
 
 
 def virtual_authenticator(page, *, passkey: bool):
@@ -60,7 +70,11 @@ def sign_out(page) -> None:
     expect(page.locator("#signout-button")).to_have_count(0)
 
 
-def test_a_security_key_then_password_and_key(page_in, live_server, make_user, relying_party):
+def _attribute(page, name: str) -> str:
+    return page.locator(f"#attributes td[data-attribute='{name}']").inner_text()
+
+
+def test_a_security_key_then_password_and_key_at_traces(page_in, live_server, make_user, relying_party, traces):
     page, text = page_in, TEXT[page_in.locale]
     user = make_user(email="lucas.dubois@example.org")
     credentials = virtual_authenticator(page, passkey=False)
@@ -72,7 +86,8 @@ def test_a_security_key_then_password_and_key(page_in, live_server, make_user, r
     assert WebAuthnDevice.objects.get(user=user).name == "Clé bleue"
     sign_out(page)
 
-    page.goto(f"{live_server.url}/account/login/")
+    page.goto(traces.url)
+    page.locator("#signin").click()
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()
     page.locator("#id_password").fill(PASSWORD)
@@ -82,14 +97,17 @@ def test_a_security_key_then_password_and_key(page_in, live_server, make_user, r
     page.locator("#signin-button").click()
     expect(page).to_have_url(re.compile(r"/webauthn/signin/"))
     page.locator("#webauthn-button").click()
-    expect(page.locator("h1")).to_have_text(text["success"])
 
+    expect(page).to_have_url(re.compile(re.escape(traces.url)))
+    expect(page.locator("#signed-in-as")).to_contain_text(user.email)
+    assert _attribute(page, "strength") == "PASSWORD_WEBAUTHN"
+    assert _attribute(page, "authenticationLevel") == "MEDIUM"
     [credential] = credentials()
     assert credential["signCount"] > registered_count
     assert WebAuthnDevice.objects.get(user=user).sign_count == credential["signCount"]
 
 
-def test_a_passkey_signs_in_without_a_password(page_in, live_server, make_user, relying_party):
+def test_a_passkey_signs_in_without_a_password_at_traces(page_in, live_server, make_user, relying_party, traces):
     page, text = page_in, TEXT[page_in.locale]
     user = make_user(email="sofia.rossi@example.org")
     credentials = virtual_authenticator(page, passkey=True)
@@ -100,8 +118,11 @@ def test_a_passkey_signs_in_without_a_password(page_in, live_server, make_user, 
     assert credential["isResidentCredential"]
     sign_out(page)
 
-    page.goto(f"{live_server.url}/account/login/")
+    page.goto(traces.url)
+    page.locator("#signin").click()
     page.get_by_role("link", name=text["passkey"]).click()
     page.locator("#webauthn-button").click()
-    expect(page.locator("h1")).to_have_text(text["success"])
-    expect(page.locator(".user-email")).to_contain_text(user.email)
+    expect(page).to_have_url(re.compile(re.escape(traces.url)))
+    expect(page.locator("#signed-in-as")).to_contain_text(user.email)
+    assert _attribute(page, "strength") == "PASSWORD_WEBAUTHN"
+    assert _attribute(page, "authenticationLevel") == "MEDIUM"

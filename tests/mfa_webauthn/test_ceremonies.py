@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.factors import session_factor_kinds
+from accounts.factors import session_factor_kinds, strengths_for
 from accounts.models import AuditEvent
 from mfa_webauthn.models import WebAuthnDevice
 from tests.conftest import sign_in
@@ -36,6 +36,7 @@ def test_a_key_registers_with_a_name_and_signs_in_after_the_password(client, use
     response = sign_in_with_key(client, user.email, key)
     assert response.status_code == 302, response.content[:400]
     assert _kinds(client) == {"PASSWORD", "WEBAUTHN"}
+    assert strengths_for(_kinds(client))[0] == "PASSWORD_WEBAUTHN"
     device.refresh_from_db()
     assert device.sign_count == 1 and device.last_used_at is not None
 
@@ -139,7 +140,9 @@ def test_passkey_sign_in_without_a_password(client, user, passkey):
     assert page.context["options"]["allowCredentials"] == [] and page.context["options"]["userVerification"] == "required"
     response = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(page.context["options"])})
     assert response.status_code == 302 and response["Location"] == "/account/my-account/"
-    assert _kinds(client) == {"WEBAUTHN"} and client.session["_auth_user_id"] == str(user.pk)
+    assert _kinds(client) == {"PASSKEY"} and client.session["_auth_user_id"] == str(user.pk)
+    # Possession and PIN/biometrics at once: MEDIUM without a password.
+    assert strengths_for(_kinds(client)) == ["PASSWORD_WEBAUTHN"]
 
 
 def test_a_passkey_sign_in_needs_user_verification_and_a_discoverable_key(client, user, passkey, key_user, key):

@@ -3,7 +3,7 @@ the key method is hidden while it would not work."""
 
 import pytest
 
-from accounts.methods import method_get
+from accounts.factors import factor_get, signin_method_get, signin_passwordless
 from mfa_webauthn.checks import webauthn_relying_party_check
 from mfa_webauthn.rp import origin_problem, rp_id_problem
 
@@ -59,13 +59,13 @@ def test_the_system_check_refuses_a_bad_configuration(settings):
     assert [e.id for e in webauthn_relying_party_check(None)] == ["mfa_webauthn.E001"]
 
 
-def test_on_an_ip_address_in_development_a_warning_and_no_key_method(settings):
+def test_on_an_ip_address_in_development_a_warning_and_no_key_method_or_passkey(settings):
     settings.DEBUG = True
     settings.MFA_WEBAUTHN_RP_ID, settings.MFA_WEBAUTHN_ORIGINS = "127.0.0.1", ["http://127.0.0.1:8000"]
     assert [e.id for e in webauthn_relying_party_check(None)] == ["mfa_webauthn.W001"]
-    assert method_get("WEBAUTHN") is None
+    assert signin_method_get("WEBAUTHN") is None and factor_get("PASSKEY") not in signin_passwordless()
     settings.MFA_WEBAUTHN_RP_ID, settings.MFA_WEBAUTHN_ORIGINS = "localhost", ["http://localhost:8000"]
-    assert method_get("WEBAUTHN") is not None
+    assert signin_method_get("WEBAUTHN") is not None and factor_get("PASSKEY") in signin_passwordless()
 
 
 def test_attestation_is_none_by_default():
