@@ -52,6 +52,19 @@ def _refused(form, refused: Refused) -> int:
     return 403 if refused.reason == Reason.COUNTER else 400
 
 
+def _key_proved(request, form, *, purpose: Purpose, user=None):
+    """(the key the form's answer proves, or None with the refusal put on the form; the
+    status of a page that says why)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        device, _state = services.assertion_verify(request, purpose=purpose, user=user,
+                                                   response=form.cleaned_data["credential"])
+    except Refused as refused:
+        return None, _refused(form, refused)
+    return device, 200
+
+
 def sensitive_change(view):
     """Binding or removing a key: a recent password and, once the account holds any second
     factor, one of them proved in this session within the last minutes (the registry's
@@ -161,16 +174,10 @@ class SignInKeyView(View):
             flows.signin_pending_clear(request)
             return redirect("accounts:login")
         form = CeremonyForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                device, _state = services.assertion_verify(request, purpose=Purpose.SIGNIN, user=self.user,
-                                                           response=form.cleaned_data["credential"])
-            except Refused as refused:
-                status = _refused(form, refused)
-            else:
-                return flows.signin_factor_proved(request, user=self.user, kind=KIND, device=device,
-                                                  **services.proof_detail(device))
+        device, status = _key_proved(request, form, purpose=Purpose.SIGNIN, user=self.user)
+        if device is not None:
+            return flows.signin_factor_proved(request, user=self.user, kind=KIND, device=device,
+                                              **services.proof_detail(device))
         return self._page(request, form, status)
 
     def _page(self, request, form, status: int = 200):
@@ -201,27 +208,21 @@ class PasskeySignInView(View):
         form = CeremonyForm(request.POST)
         state = services.assertion_state(request, purpose=Purpose.PASSKEY) or {}
         next_url = safe_next_url(request, state.get("next")) or ""
-        status = 400
         attempts, window = conf.get("MFA_WEBAUTHN_PASSKEY_LIMIT_PER_IP")
         if window_hit(scope="webauthn:passkey", key=client_ip(request) or "", window=window) > attempts:
             form = form_with_error(CeremonyForm(), _("Too many attempts. Please try again later."))
             return self._page(request, form, next_url, 429)
-        if form.is_valid():
-            try:
-                device, state = services.assertion_verify(request, purpose=Purpose.PASSKEY,
-                                                          response=form.cleaned_data["credential"])
-            except Refused as refused:
-                status = _refused(form, refused)
-            else:
-                user = device.user
-                if user.locked_at:
-                    form.add_error(None, _("This account is locked. Please contact the helpdesk."))
-                    return self._page(request, form, next_url, 403)
-                # A sign-in of its own: no password was asked, none of an earlier attempt
-                # is carried over.
-                flows.signin_pending_start(request, email=user.email, next_url=next_url)
-                return flows.signin_factor_proved(request, user=user, kind=services.PASSKEY_KIND, device=device,
-                                                  **services.proof_detail(device))
+        device, status = _key_proved(request, form, purpose=Purpose.PASSKEY)
+        if device is not None:
+            user = device.user
+            if user.locked_at:
+                form.add_error(None, _("This account is locked. Please contact the helpdesk."))
+                return self._page(request, form, next_url, 403)
+            # A sign-in of its own: no password was asked, none of an earlier attempt is
+            # carried over.
+            flows.signin_pending_start(request, email=user.email, next_url=next_url)
+            return flows.signin_factor_proved(request, user=user, kind=services.PASSKEY_KIND, device=device,
+                                              **services.proof_detail(device))
         return self._page(request, form, next_url, status)
 
     def _page(self, request, form, next_url: str, status: int = 200):
@@ -247,16 +248,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CeremonyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                device, _state = services.assertion_verify(request, purpose=Purpose.VERIFY, user=request.user,
-                                                           response=form.cleaned_data["credential"])
-            except Refused as refused:
-                status = _refused(form, refused)
-            else:
-                services.session_key_proved(request=request, device=device)
-                return redirect(next_url or "accounts:my_account")
+        device, status = _key_proved(request, form, purpose=Purpose.VERIFY, user=request.user)
+        if device is not None:
+            services.session_key_proved(request=request, device=device)
+            return redirect(next_url or "accounts:my_account")
     options = services.assertion_begin(request, purpose=Purpose.VERIFY, user=request.user)
     return _ceremony_page(request, "mfa_webauthn/verify.html", options=options, form=form, status=status,
                           hidden={"next": next_url},

@@ -70,6 +70,18 @@ def sign_out(page) -> None:
     expect(page.locator("#signout-button")).to_have_count(0)
 
 
+def enrolled_and_signed_out(page, base_url: str, user, *, kind: str, name: str, text: dict):
+    """Sign in with the password, register a key of `kind` on a virtual authenticator,
+    sign out; the credential the authenticator holds, and how to read it again."""
+    credentials = virtual_authenticator(page, passkey=kind == "passkey")
+    sign_in_in_browser(page, base_url, user.email, PASSWORD)
+    add_key(page, base_url, kind=kind, name=name, text=text)
+    [credential] = credentials()
+    assert WebAuthnDevice.objects.get(user=user).name == name
+    sign_out(page)
+    return credential, credentials
+
+
 def _attribute(page, name: str) -> str:
     return page.locator(f"#attributes td[data-attribute='{name}']").inner_text()
 
@@ -77,14 +89,9 @@ def _attribute(page, name: str) -> str:
 def test_a_security_key_then_password_and_key_at_traces(page_in, live_server, make_user, relying_party, traces):
     page, text = page_in, TEXT[page_in.locale]
     user = make_user(email="lucas.dubois@example.org")
-    credentials = virtual_authenticator(page, passkey=False)
-
-    sign_in_in_browser(page, live_server.url, user.email, PASSWORD)
-    add_key(page, live_server.url, kind="key", name="Clé bleue", text=text)
-    [credential] = credentials()
-    registered_count = credential["signCount"]
-    assert WebAuthnDevice.objects.get(user=user).name == "Clé bleue"
-    sign_out(page)
+    credential, credentials = enrolled_and_signed_out(page, live_server.url, user, kind="key", name="Clé bleue",
+                                                      text=text)
+    assert not credential["isResidentCredential"]
 
     page.goto(traces.url)
     page.locator("#signin").click()
@@ -102,21 +109,17 @@ def test_a_security_key_then_password_and_key_at_traces(page_in, live_server, ma
     expect(page.locator("#signed-in-as")).to_contain_text(user.email)
     assert _attribute(page, "strength") == "PASSWORD_WEBAUTHN"
     assert _attribute(page, "authenticationLevel") == "MEDIUM"
-    [credential] = credentials()
-    assert credential["signCount"] > registered_count
-    assert WebAuthnDevice.objects.get(user=user).sign_count == credential["signCount"]
+    assert "WEBAUTHN" in _attribute(page, "authenticationFactors")
+    [now] = credentials()
+    assert now["signCount"] > credential["signCount"]
+    assert WebAuthnDevice.objects.get(user=user).sign_count == now["signCount"]
 
 
 def test_a_passkey_signs_in_without_a_password_at_traces(page_in, live_server, make_user, relying_party, traces):
     page, text = page_in, TEXT[page_in.locale]
     user = make_user(email="sofia.rossi@example.org")
-    credentials = virtual_authenticator(page, passkey=True)
-
-    sign_in_in_browser(page, live_server.url, user.email, PASSWORD)
-    add_key(page, live_server.url, kind="passkey", name="Portable", text=text)
-    [credential] = credentials()
+    credential, _ = enrolled_and_signed_out(page, live_server.url, user, kind="passkey", name="Portable", text=text)
     assert credential["isResidentCredential"]
-    sign_out(page)
 
     page.goto(traces.url)
     page.locator("#signin").click()
@@ -126,3 +129,4 @@ def test_a_passkey_signs_in_without_a_password_at_traces(page_in, live_server, m
     expect(page.locator("#signed-in-as")).to_contain_text(user.email)
     assert _attribute(page, "strength") == "PASSWORD_WEBAUTHN"
     assert _attribute(page, "authenticationLevel") == "MEDIUM"
+    assert "PASSKEY" in _attribute(page, "authenticationFactors")
