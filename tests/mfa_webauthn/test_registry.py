@@ -59,7 +59,7 @@ def test_guided_enrolment_offers_a_key_and_goes_on_to_the_service(client, user, 
     assert enrol.status_code == 200
     hidden = {name: query_value(add, name) for name in ("type", "next", "cancel")}
     done = client.post(reverse("mfa_webauthn:key_add"), {**hidden, "credential": key.create(enrol.context["options"])})
-    assert done["Location"] == next_url
+    assert done["Location"] == hidden["next"] and hidden["next"].startswith("/cas/login?")
     ticket = query_value(client.get(done["Location"])["Location"], "ticket")
     data = _eulogin(client, ticket)
     assert data["strengths"][0] == "PASSWORD_WEBAUTHN" and data["authenticationLevel"] == "MEDIUM"
@@ -77,6 +77,12 @@ def test_a_passkey_sign_in_names_the_account_to_the_service(client, user, passke
     data = _eulogin(client, query_value(client.get(next_url)["Location"], "ticket"))
     assert data["strengths"] == ["PASSWORD_WEBAUTHN"] and data["authenticationLevel"] == "MEDIUM"
     assert data["authenticationFactors"]["moniker"] == user.email
+
+
+def test_a_webauthn_requirement_is_achievable_here():
+    from accounts.strengths import Requirement
+
+    assert Requirement.parse("PASSWORD_WEBAUTHN").is_achievable
 
 
 def test_the_email_step_offers_the_passkey_sign_in(client, db):
