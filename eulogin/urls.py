@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("sms/", include("mfa_sms.urls")),
+    path("webauthn/", include("mfa_webauthn.urls")),
     path("app/", include("mfa_totp.urls")),
     path("recovery/", include("mfa_recovery.urls")),
     path("cas/", include("cas_server.urls")),
