@@ -87,8 +87,12 @@ def url_parse(value, *, max_length: int = URL_MAX_LENGTH) -> ParsedUrl | None:
 
 
 def safe_next_url(request: HttpRequest, url: str | None) -> str | None:
-    """`url` if it stays on this site, else None: never an open redirect."""
-    if url_parse(url) is not None and url_has_allowed_host_and_scheme(
+    """`url` if it stays on this site, else None: never an open redirect. A path must be
+    absolute ('/account/'): redirect() would take 'home' or '0' for the name of a view."""
+    parsed = url_parse(url)
+    if parsed is None or not (parsed.scheme or parsed.path.startswith("/")):
+        return None
+    if url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
