@@ -23,6 +23,9 @@ PENDING_KEY = "eulogin_signin"
 # Whether the person ticked "keep me signed in" at this sign-in (read by the CAS server to
 # give the SSO session a long-term lifetime).
 REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
+# Whether the person ticked "warn me before logging me into other sites" (read by the CAS
+# server: each later service shows its warn page first).
+WARN_SESSION_KEY = "eulogin_warn"
 BACKEND = "accounts.backends.EmailBackend"
 
 
@@ -68,9 +71,11 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
     are dropped. Returns where to go next ('' for the default page).
     """
     next_url = signin_pending_next_url(request)
-    remember_me = bool((request.session.get(PENDING_KEY) or {}).get("remember_me"))
+    pending = request.session.get(PENDING_KEY) or {}
+    remember_me, warn = bool(pending.get("remember_me")), bool(pending.get("warn"))
     login(request, user, backend=BACKEND)
     request.session[REMEMBER_ME_SESSION_KEY] = remember_me
+    request.session[WARN_SESSION_KEY] = warn
     signin_pending_clear(request)
     now = timezone.now().isoformat()
     request.session[factors.SESSION_KEY] = [{"at": now, **f} for f in proved]

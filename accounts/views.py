@@ -124,7 +124,7 @@ class SignInPasswordView(View):
         proved = {"kind": PASSWORD, "at": timezone.now().isoformat()}
         flows.signin_pending_update(
             request, password_proved=proved, user=user.pk, method=method.code,
-            remember_me=form.cleaned_data["remember_me"],
+            remember_me=form.cleaned_data["remember_me"], warn=form.cleaned_data["warn"],
         )
         response = method_start(method, request, user, sub.cleaned_data if sub else {})
         if response is None:
