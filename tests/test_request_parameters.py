@@ -15,7 +15,8 @@ from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
-# Each makes urllib.parse raise ValueError (urlsplit, or .port / .hostname afterwards).
+# Each makes urllib.parse raise ValueError (urlsplit, or .port / .hostname afterwards), or
+# is read by it otherwise than a browser would (IPvFuture, text after ']', a zone id).
 UNPARSABLE = [
     "http://[::1", "https://[::1/", "https://app.example.org:99999/", "https://app.example.org:x/",
     "https://app.example.org:-1/", "https://[zz]/", "https://[v1.x]/", "https://]/", "http://a:b@[::1/",

@@ -30,7 +30,7 @@ from tests.test_no_server_errors import ROUTES
 pytestmark = pytest.mark.django_db
 
 # Cases per DEBUG setting: with the other fuzz tests, well over 10 000 in all.
-ROUTE_CASES = int(os.environ.get("EULOGIN_FUZZ_ROUTE_CASES", 3200))
+ROUTE_CASES = int(os.environ.get("EULOGIN_FUZZ_ROUTE_CASES", 2500))
 FUZZ = settings(
     max_examples=ROUTE_CASES, deadline=None, derandomize=True, database=None, print_blob=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -12,7 +12,7 @@ from cas_server.models import prefix_matches
 from cas_server.selectors import service_url_parse
 from tests.fuzz.strategies import REGISTERED_PREFIXES, VALUES, count, urls
 
-PROPERTY_CASES = 2000
+PROPERTY_CASES = 2500
 PROPERTIES = settings(max_examples=PROPERTY_CASES, deadline=None, derandomize=True, database=None,
                       suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ANYTHING = st.one_of(urls(), VALUES, st.none(), st.integers())
