@@ -16,7 +16,6 @@ the ticket still goes only there). Parameters given on /cas/login beside a
 loginRequestId are ignored: the stored ones win.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,12 +24,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import digest
 from accounts.strengths import UnknownRequirement
-from traces_gateway.selectors import login_requirement
 
 from .. import conf as cas_conf
 from ..login import METHODS, PARAMETER_MAX_LENGTH, LoginParams, login_params_parse
 from ..models import LoginRequest
+from ..policy import login_requirement
 from ..selectors import service_for_url, service_url_acceptable
 from . import conf
 
@@ -42,7 +42,7 @@ UNAUTHORIZED_SERVICE = "UNAUTHORIZED_SERVICE"
 
 
 def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    return digest(value)
 
 
 @dataclass
