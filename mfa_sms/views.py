@@ -1,5 +1,6 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -58,7 +59,6 @@ def _delivery_problem(challenge_id: int | None) -> str:
 _VERIFY_ERRORS = {
     VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
     VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
-    VerifyResult.THROTTLED: gettext_lazy("Too many wrong codes in a row. Please wait a few seconds and try again."),
     VerifyResult.LOCKED: services.REFUSED_LOCKED,
 }
 
@@ -69,6 +69,7 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
     "Annuler", and a resend. `on_success()` returns the response after a correct code."""
     form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
     status = 200
+    resend_error = ""  # a refused resend: the code already sent stays, and so does its field
     if request.method == "POST" and state is not None and device is not None and not error:
         action = request.POST.get("action")
         if action == "resend":
@@ -78,21 +79,33 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
                 messages.success(request, _("A new code has been sent. The previous one no longer works."))
                 return redirect(request.get_full_path())
             except services.SmsRefused as refused:
-                error, status = str(refused.message), 429
+                resend_error, status = str(refused.message), 429
         elif action == "verify" and form.is_valid():
             result = services.challenge_verify(request=request, purpose=purpose, code=form.cleaned_data["code"])
             if result is VerifyResult.OK:
                 return on_success()
-            form.add_error("code", str(_VERIFY_ERRORS[result]))
+            if result is VerifyResult.THROTTLED:
+                seconds = services.verify_wait(device=device)
+                form.add_error("code", ngettext(
+                    "Too many wrong codes in a row. Please wait %(seconds)d second, then enter the code again: "
+                    "it is still valid.",
+                    "Too many wrong codes in a row. Please wait %(seconds)d seconds, then enter the code again: "
+                    "it is still valid.", seconds) % {"seconds": seconds})
+            else:
+                form.add_error("code", str(_VERIFY_ERRORS[result]))
             status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
         elif action == "verify":
             status = 400
         else:
             return HttpResponseBadRequest()
     state = services.challenge_state(request, purpose=purpose) or state
-    refused = (state or {}).get("refused", "")
-    if refused and status == 200:
-        status = 429  # the send was refused (lock, cooldown, abuse limit)
+    refused = ""
+    if (state or {}).get("refused") and device is not None:
+        # The first send was refused (lock, abuse limit): say why with today's wait.
+        refused = services.sms_refusal_now(request=request, device=device)
+        if refused and status == 200:
+            status = 429
+    resend_wait, _why = services.sms_resend_wait(request=request, device=device) if device else (0, "")
     context = {
         "form": form,
         "title": title,
@@ -100,9 +113,13 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
         "number": (phone_format(device.number) if full_number else device.masked_number) if device else "",
         "cancel_url": cancel_url,
         "error": error or refused,
+        "resend_error": resend_error,
         "delivery_problem": _delivery_problem((state or {}).get("challenge")),
         "can_verify": bool(state and state.get("challenge")) and not error,
-        "can_resend": device is not None and not (error and not state),
+        "can_resend": device is not None and not (error and not state) and not services.sms_method_is_locked(
+            user=device.user),
+        "resend_wait": resend_wait,
+        "resend_at": timezone.localtime(timezone.now() + timedelta(seconds=resend_wait)),
         "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
     }
     if error and status == 200:
