@@ -7,13 +7,20 @@ holding only a salted HMAC of the code, bound to one purpose and one browser ses
 used once, voided by a resend or after 5 wrong entries.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from datetime import timedelta
-
-from django_otp.models import MAX_THROTTLE_DELAY_SECONDS, CooldownMixin, Device, ThrottlingMixin, TimestampMixin, VerifyNotAllowed
+from django_otp.models import (
+    MAX_THROTTLE_DELAY_SECONDS,
+    CooldownMixin,
+    Device,
+    ThrottlingMixin,
+    TimestampMixin,
+    VerifyNotAllowed,
+)
 
 from . import conf
 
