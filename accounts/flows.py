@@ -16,7 +16,6 @@ from django.utils import timezone
 from . import conf, factors, throttling
 from .audit import audit_event_record
 from .http import safe_next_url
-from .language import language_cookie_set
 from .models import AuditEvent
 
 PENDING_KEY = "eulogin_signin"
@@ -86,8 +85,7 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
 
 
 def signin_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
-    """The response after a completed sign-in: on to `next_url` if it is safe, else home,
-    speaking the person's preferred language from now on."""
-    response = redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
-    language_cookie_set(request, response)
-    return response
+    """The response after a completed sign-in: on to `next_url` if it is safe, else home.
+    The account's preferred language applies from the next page on, below any choice made
+    in this browser (accounts.language)."""
+    return redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -26,6 +26,7 @@ from accounts import flows, throttling
 from accounts.decorators import recent_authentication_required
 from accounts.forms import PasswordConfirmForm, form_with_error
 from accounts.http import safe_next_url
+from accounts.step_up import step_up_reason
 
 from . import conf, selectors, services
 from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
@@ -333,7 +334,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect("mfa_sms:verify_challenge")
         except services.SmsRefused as refused:
             form.add_error(None, str(refused.message))
-    return render(request, "mfa_sms/verify.html", {"form": form, "next": next_url},
+    return render(request, "mfa_sms/verify.html",
+                  {"form": form, "next": next_url, "reason": step_up_reason(request, next_url=next_url)},
                   status=200 if request.method == "GET" else 400)
 
 
