@@ -1,13 +1,15 @@
-"""Abuse limits on sending (SMS pumping, cost), counted in the shared Django cache.
+"""Abuse limits on sending (SMS pumping, cost), counted in PostgreSQL.
 
 Fixed windows (eulogin.ratelimit): every counter a send touches is incremented first and
 compared after, so two processes racing for the last slot cannot both get it; a refused
-send gives its slots back.
+send gives its slots back. The counters are in PostgreSQL, not the cache: with Redis
+down SMS still go out under every limit, and a Redis restarted empty does not hand
+anyone a fresh day of SMS.
 """
 
 from datetime import datetime
 
-from eulogin.ratelimit import window_count, window_hit, window_release, window_seconds_left
+from eulogin.ratelimit import DATABASE, window_count, window_hit, window_release, window_seconds_left
 
 from . import conf
 
@@ -34,9 +36,9 @@ def sms_send_take(*, number: str, user_id: int | None, ip: str | None) -> str | 
     taken = []
     for scope, key, limit, window in _rules(number=number, user_id=user_id, ip=ip):
         taken.append((scope, key, window))
-        if window_hit(scope=f"mfa_sms:{scope}", key=key, window=window) > limit:
+        if window_hit(scope=f"mfa_sms:{scope}", key=key, window=window, store=DATABASE) > limit:
             for taken_scope, taken_key, taken_window in taken:
-                window_release(scope=f"mfa_sms:{taken_scope}", key=taken_key, window=taken_window)
+                window_release(scope=f"mfa_sms:{taken_scope}", key=taken_key, window=taken_window, store=DATABASE)
             return scope
     return None
 
@@ -45,7 +47,7 @@ def sms_send_wait(*, number: str, user_id: int | None, ip: str | None) -> int:
     """Seconds until every limit has room for one more send to `number` (0: now)."""
     wait = 0
     for scope, key, limit, window in _rules(number=number, user_id=user_id, ip=ip):
-        if window_count(scope=f"mfa_sms:{scope}", key=key, window=window) >= limit:
+        if window_count(scope=f"mfa_sms:{scope}", key=key, window=window, store=DATABASE) >= limit:
             wait = max(wait, window_seconds_left(window))
     return wait
 
@@ -56,4 +58,4 @@ def sms_send_used(*, number: str, sent_at: datetime) -> None:
     refused. Pumping sends are never verified: they keep counting, as does every other
     limit (the number's day, the account, the IP, the platform)."""
     _limit, window = conf.get("MFA_SMS_LIMIT_PER_NUMBER_SHORT")
-    window_release(scope="mfa_sms:number", key=number, window=window, at=sent_at)
+    window_release(scope="mfa_sms:number", key=number, window=window, store=DATABASE, at=sent_at)
