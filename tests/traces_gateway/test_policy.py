@@ -135,7 +135,7 @@ def test_the_step_up_page_names_the_service_and_why(client, user, traces):
 
 
 def test_the_step_up_reason_shows_only_on_its_own_step_up(signed_in_client, user, traces):
-    from mfa_sms.services import sms_step_up_url
+    from mfa_sms.factor import sms_step_up_url
 
     PhoneDevice.objects.create(user=user, number=NUMBER, confirmed=True)
     page = signed_in_client.get(sms_step_up_url("/account/my-account/")).content.decode()
