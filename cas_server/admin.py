@@ -4,10 +4,31 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from traces_gateway.models import StrengthRule
-
 from . import conf
 from .models import LoginRequest, Service, ServiceTicket, SsoSession
+
+
+def fields_label(form: forms.BaseForm, names=None) -> None:
+    """Name every input of `form` for assistive technology where the admin gives it no
+    <label>: the cells of an inline table (its column headers are no labels) and both
+    halves of a split date and time."""
+    for name in names or form.fields:
+        field = form.fields[name]
+        label = capfirst(field.label or name)
+        parts = getattr(field.widget, "widgets", None)
+        if parts and len(parts) == 2:
+            parts[0].attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+            parts[1].attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+        elif names is None:
+            field.widget.attrs["aria-label"] = label
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """For a TabularInline: every cell's input says which column it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # after it, the row's "Delete" box exists too
+        fields_label(form)
 
 
 class ServiceForm(forms.ModelForm):
@@ -27,34 +48,15 @@ class ServiceForm(forms.ModelForm):
         fields_label(self, [n for n, f in self.fields.items() if getattr(f.widget, "widgets", None)])
 
 
-def fields_label(form: forms.BaseForm, names=None) -> None:
-    """Name every input of `form` for assistive technology where the admin gives it no
-    <label>: the cells of an inline table (its column headers are no labels) and both
-    halves of a split date and time."""
-    for name in names or form.fields:
-        field = form.fields[name]
-        label = capfirst(field.label or name)
-        parts = getattr(field.widget, "widgets", None)
-        if parts and len(parts) == 2:
-            parts[0].attrs["aria-label"] = _("%(field)s: date") % {"field": label}
-            parts[1].attrs["aria-label"] = _("%(field)s: time") % {"field": label}
-        elif names is None:
-            field.widget.attrs["aria-label"] = label
-
-
-class StrengthRuleFormSet(BaseInlineFormSet):
-    def add_fields(self, form, index):
-        super().add_fields(form, index)  # after it, the row's "Delete" box exists too
-        fields_label(form)
-
-
-class StrengthRuleInline(admin.TabularInline):
-    """The service's policy: from each date on, the level or strengths it requires."""
-
-    model = StrengthRule
-    formset = StrengthRuleFormSet
-    extra = 0
-    fields = ("effective_from", "requirement", "note")
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
+    inlines = []  # apps add theirs (traces_gateway: the service's strength rules)
+    list_display = ("name", "match_kind", "pattern", "enabled", "evaluation_order", "dialect", "proxy_allowed",
+                    "slo_enabled")
+    list_filter = ("enabled", "match_kind", "proxy_allowed")
+    search_fields = ("name", "pattern")
+    ordering = ("evaluation_order", "id")
 
 
 class EndReasonFilter(admin.SimpleListFilter):
@@ -73,17 +75,6 @@ class EndReasonFilter(admin.SimpleListFilter):
         if value == "-":
             return queryset.filter(end_reason="")
         return queryset.filter(end_reason=value) if value else queryset
-
-
-@admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    form = ServiceForm
-    inlines = [StrengthRuleInline]
-    list_display = ("name", "match_kind", "pattern", "enabled", "evaluation_order", "dialect", "proxy_allowed",
-                    "slo_enabled")
-    list_filter = ("enabled", "match_kind", "proxy_allowed")
-    search_fields = ("name", "pattern")
-    ordering = ("evaluation_order", "id")
 
 
 @admin.register(SsoSession)

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from mfa_sms import limits, services
+from mfa_sms import flows, limits
 from mfa_sms.models import Challenge
 
 from .conftest import NUMBER, OTHER_NUMBER
@@ -68,9 +68,9 @@ def test_a_refusal_reveals_nothing_and_is_audited(phone, settings):
     settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
     request.session = SessionStore()
-    services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
-    with pytest.raises(services.SmsRefused) as refused:
-        services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+    flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+    with pytest.raises(flows.SmsRefused) as refused:
+        flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
     assert str(refused.value.message).startswith("No SMS can be sent right now. You can ask for a new code in ")
     assert 0 < refused.value.wait <= 600
     assert "+33" not in str(refused.value.message)
@@ -97,9 +97,9 @@ def test_a_used_code_gives_its_send_back_to_the_10_minute_window_only(phone, set
     request.session = SessionStore()
     with time_machine.travel(timezone.now().replace(minute=0, second=1), tick=False):
         for _ in range(4):
-            services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
-            assert services.challenge_verify(request=request, purpose=Challenge.Purpose.SIGNIN,
-                                             code=last_code()) is services.VerifyResult.OK
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+            assert flows.challenge_verify(request=request, purpose=Challenge.Purpose.SIGNIN,
+                                             code=last_code()) is flows.VerifyResult.OK
         assert window_count(scope="mfa_sms:number", key=NUMBER, window=600, store=DATABASE) == 0
         assert window_count(scope="mfa_sms:number", key=NUMBER, window=24 * 3600, store=DATABASE) == 4
         assert window_count(scope="mfa_sms:account", key=str(phone.user_id), window=3600, store=DATABASE) == 4
@@ -111,8 +111,8 @@ def test_pumping_sends_never_verified_keep_counting(phone, settings):
     request.session = SessionStore()
     with time_machine.travel(timezone.now().replace(minute=0, second=1), tick=False) as clock:
         for _ in range(3):
-            services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
             clock.shift(1)
-        with pytest.raises(services.SmsRefused) as refused:
-            services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+        with pytest.raises(flows.SmsRefused) as refused:
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
     assert "in 10 minutes" in str(refused.value.message)
