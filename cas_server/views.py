@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import url_parse
-from accounts.language import language_cookie_write
+from accounts.language import language_for, service_language_cookie_write
 from accounts.services import user_signout
 
 from . import conf
@@ -30,6 +30,7 @@ from .login import (
     login_resume_url,
     login_signin_url,
     remember_me_chosen,
+    warn_chosen,
 )
 from .policy import step_up_url
 from .proxy import proxy_ticket_issue
@@ -86,14 +87,14 @@ def login(request: HttpRequest) -> HttpResponse:
     params, error = login_params_parse(query)
     if params is None:
         return _error_page(request, error, 400)
-    # `locale` (EU Login): the language of the pages of this login, until the person
-    # chooses another or signs in with a preferred one.
+    # `locale` (EU Login): the language of the pages of this login, unless the person chose
+    # one in this browser (accounts/language.py has the whole order).
     language = _supported_language(params.locale)
     if language:
-        translation.activate(language)
+        translation.activate(language_for(request, service_language=language))
     response = _login(request, params)
     if language:
-        language_cookie_write(response, language)
+        service_language_cookie_write(response, language)
     return response
 
 
@@ -120,14 +121,15 @@ def _login(request: HttpRequest, params) -> HttpResponse:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
     sso, raw = sso_session_establish(
-        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
+        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request),
+        warn=warn_chosen(request),
     )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:
         response = _no_store(render(request, "cas/warn.html", {
             "service": decision.service, "service_url": params.service_url,
-            "resume": login_resume_token(params, warn=False),
+            "resume": login_resume_token(params, warn=False, warned=True),
         }))
         # The confirmation POST is followed by a redirect to the service's origin.
         response._csp_update = {"form-action": [service_url_parse(params.service_url).origin]}
