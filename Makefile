@@ -16,7 +16,7 @@ TEST_ENV := SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
 	SMS_BACKEND=mfa_sms.backends.locmem.SmsBackend
 
-.PHONY: install messages run test bench clean system-packages browser
+.PHONY: install messages run test bench clean system-packages browser bench-scale
 
 # System packages from Debian: gettext (msgfmt, to compile translations) for everything,
 # Chromium for the browser tests. Installed with apt-get when missing and we are root.
@@ -64,8 +64,13 @@ run: messages
 test: messages browser
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+# eulogin beside django-cas-server and django-mama-cas (installed from PyPI under bench/.venvs/).
 bench: messages
 	$(PY) bench/run.py
+
+# The same CAS figures with 1 000 000 people and 100 000 live SSO sessions seeded.
+bench-scale: messages
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
