@@ -6,7 +6,7 @@ PostgreSQL (each server its own scratch database, `<name>_bench_<server>`), the 
 when REDIS_URL is set, Argon2 passwords, service tickets valid 10 minutes so a pool of them
 can be validated. The peers are installed from PyPI into their own virtualenvs
 (bench/peers.py). The load comes from bench/loadgen.py at concurrency 4 over loopback; every
-figure is the median of 3 runs of 6 s.
+figure is the median of 3 runs of 6 s, the runs taken in rounds over the servers.
 
 Figures: SSO ticket issue (/cas/login with the TGC → 302), /serviceValidate,
 /p3/serviceValidate, EU Login's TicketValidationService (beside the peers' serviceValidate),
@@ -254,100 +254,119 @@ def _check(run: Run, what: str) -> None:
 FIGURES = ("issue", "validation", "anonymous", "signin")
 
 
-async def measure(server: Server, only: tuple[str, ...] = FIGURES) -> dict:
-    """Every figure of `server` (or those named in `only`), each the median of RUNS runs."""
-    figures: dict = {}
-    service = quote(SERVICE, safe="")
-    browsers = [server.client() for _ in range(CONCURRENCY)]
-    for browser in browsers:
-        await sign_in(browser)
-    tickets: deque[str] = deque()
+class Bench:
+    """The runs of one server, gathered over the rounds: each round starts the server,
+    runs every figure once and stops it, so that the load of a shared machine spreads over
+    every server alike rather than falling on whichever ran at that moment."""
 
-    def issuer(browser: Client):
+    def __init__(self, server: Server, only: tuple[str, ...] = FIGURES):
+        self.server, self.only = server, only
+        self.runs: dict[str, list[Run]] = {}
+        self.hash_checks: list[dict] = []
+        self.over_hash: list[float] = []
+        self.rows_written = 0
+        self.tickets: deque[str] = deque()
+        self.browsers: list[Client] = []
+
+    def _add(self, figure: str, run: Run) -> Run:
+        _check(run, f"{self.server.label} {figure}")
+        self.runs.setdefault(figure, []).append(run)
+        return run
+
+    def _issuer(self, browser: Client):
+        service = quote(SERVICE, safe="")
+
         async def issue() -> bool:
             response = await browser.get(f"/cas/login?service={service}")
             ticket = ticket_of(response.header("location")) if response.status == 302 else None
             if ticket:
-                tickets.append(ticket)
+                self.tickets.append(ticket)
             return bool(ticket)
         return issue
 
-    async def repeat(what: str, workers, *, warm=True) -> dict:
-        if warm and WARMUP:
-            await closed_loop(workers, WARMUP)
-        runs = []
-        for _ in range(RUNS):
-            run = await closed_loop(workers, SECONDS)
-            _check(run, f"{server.label} {what}")
-            runs.append(run)
-        return _median_run(runs)
+    async def round(self) -> None:
+        server, service = self.server, quote(SERVICE, safe="")
+        if not self.browsers:
+            self.browsers = [server.client() for _ in range(CONCURRENCY)]
+            for browser in self.browsers:
+                await sign_in(browser)
+        issuers = [self._issuer(b) for b in self.browsers]
+        if WARMUP:
+            await closed_loop(issuers, WARMUP)
+        self._add("issue", await closed_loop(issuers, SECONDS))
 
-    figures["issue"] = await repeat("ticket issue", [issuer(b) for b in browsers])
-
-    validator = server.client()  # a relying service: no cookies
-    for figure, path in server.validations.items() if "validation" in only else ():
-        estimate = max(2 * figures["issue"]["per_second"], 50.0)
-        runs = []
-        for _ in range(RUNS + (1 if WARMUP else 0)):
-            needed = int(estimate * SECONDS * 1.3) + CONCURRENCY
-            if len(tickets) < needed:
-                await closed_loop([issuer(b) for b in browsers], 3600, max_requests=needed - len(tickets))
+        validator = server.client()  # a relying service: no cookies
+        for figure, path in server.validations.items() if "validation" in self.only else ():
+            done = self.runs.get(figure, [])
+            estimate = max([2 * self.runs["issue"][-1].rate, 50.0, *(r.rate for r in done)])
+            needed = int(estimate * (SECONDS + WARMUP) * 1.3) + CONCURRENCY
+            if len(self.tickets) < needed:
+                await closed_loop(issuers, 3600, max_requests=needed - len(self.tickets))
 
             async def validate(path=path) -> bool | None:
-                if not tickets:
-                    return None
-                ticket = tickets.popleft()
+                if not self.tickets:
+                    return None  # the pool ran dry: the run ends, its rate stays right
+                ticket = self.tickets.popleft()
                 response = await validator.get(f"{path}?service={service}&ticket={ticket}")
                 return response.status == 200 and b"authenticationSuccess" in response.body
 
-            run = await closed_loop([validate] * CONCURRENCY, SECONDS)
-            _check(run, f"{server.label} {figure}")
-            estimate = max(estimate, run.rate)
-            runs.append(run)
-        figures[figure] = _median_run(runs[1:] if WARMUP else runs)
+            if WARMUP:
+                await closed_loop([validate] * CONCURRENCY, WARMUP)
+            self._add(figure, await closed_loop([validate] * CONCURRENCY, SECONDS))
 
-    async def anonymous() -> bool:
-        client = server.client()
-        response = await client.get(f"/cas/login?service={service}")
-        for _ in range(3):
-            if response.status not in (301, 302, 303):
-                break
-            response = await client.get(response.header("location"))
-        return response.status == 200 and "<form" in response.text
+        if "anonymous" in self.only:
+            async def anonymous() -> bool:
+                client = server.client()
+                response = await client.get(f"/cas/login?service={service}")
+                for _ in range(3):
+                    if response.status not in (301, 302, 303):
+                        break
+                    response = await client.get(response.header("location"))
+                return response.status == 200 and "<form" in response.text
 
-    if "anonymous" not in only:
+            if WARMUP:
+                await closed_loop([anonymous] * CONCURRENCY, WARMUP)
+            before = server.rows()
+            self._add("anonymous", await closed_loop([anonymous] * CONCURRENCY, SECONDS))
+            self.rows_written += server.rows() - before
+
+        if "signin" in self.only:
+            async def full_sign_in() -> bool:
+                return bool(await sign_in(server.client()))
+
+            # One hash check with the server's own hasher, in its own environment, right
+            # before the sign-ins it is compared with.
+            self.hash_checks.append(server.hash_check())
+            run = self._add("signin_c1", await closed_loop([full_sign_in], SECONDS))
+            self.over_hash.append(run.p50 / self.hash_checks[-1]["seconds"])
+            self._add("signin_c4", await closed_loop([full_sign_in] * CONCURRENCY, SECONDS))
+
+    def figures(self) -> dict:
+        figures = {name: _median_run(runs) for name, runs in self.runs.items()}
+        if "anonymous" in figures:
+            figures["anonymous"]["rows_written"] = self.rows_written
+        if "signin_c1" in figures:
+            figures["hash_check"] = {**self.hash_checks[0],
+                                     "seconds": statistics.median(h["seconds"] for h in self.hash_checks),
+                                     "runs": [h["seconds"] for h in self.hash_checks]}
+            figures["signin_c1"]["over_hash"] = round(statistics.median(self.over_hash), 3)
+            figures["signin_c1"]["over_hash_runs"] = [round(x, 3) for x in self.over_hash]
+            figures["signin_c4"]["per_core"] = round(figures["signin_c4"]["per_second"] / CORES, 2)
         return figures
-    before = server.rows()
-    figures["anonymous"] = await repeat("anonymous /cas/login", [anonymous] * CONCURRENCY)
-    visits = sum(r["requests"] for r in figures["anonymous"]["runs"])
-    figures["anonymous"]["rows_written"] = server.rows() - before
-    figures["anonymous"]["visits_counted"] = visits
-
-    async def full_sign_in() -> bool:
-        return bool(await sign_in(server.client()))
-
-    if "signin" not in only:
-        return figures
-    figures["signin_c1"] = await repeat("sign-in", [full_sign_in], warm=False)
-    figures["signin_c4"] = await repeat("sign-in x4", [full_sign_in] * CONCURRENCY, warm=False)
-    figures["signin_c4"]["per_core"] = round(figures["signin_c4"]["per_second"] / CORES, 2)
-    return figures
 
 
-def bench_server(key: str) -> dict:
-    server = Server(key)
-    print(f"-- {server.label}: preparing", flush=True)
-    server.prepare()
-    hashing = server.hash_check()
-    server.start()
-    try:
-        print(f"-- {server.label}: measuring on :{server.port}", flush=True)
-        figures = asyncio.run(measure(server))
-    finally:
-        server.stop()
-    figures["hash_check"] = hashing
-    figures["signin_c1"]["over_hash"] = round(figures["signin_c1"]["p50_ms"] / 1000 / hashing["seconds"], 3)
-    return {"label": server.label, "figures": figures}
+def bench(servers: list[Server], only: tuple[str, ...] = FIGURES) -> dict[str, dict]:
+    """RUNS rounds over every server, one server running at a time."""
+    benches = [Bench(server, only) for server in servers]
+    for number in range(1, RUNS + 1):
+        for one in benches:
+            print(f"-- round {number}/{RUNS}: {one.server.label}", flush=True)
+            one.server.start()
+            try:
+                asyncio.run(one.round())
+            finally:
+                one.server.stop()
+    return {one.server.key: one.figures() for one in benches}
 
 
 # --- The table ------------------------------------------------------------------------------
@@ -409,9 +428,12 @@ def table(results: dict) -> str:
 
 def main() -> None:
     started = datetime.now(timezone.utc)
-    results = {}
-    for key in SERVERS:
-        results[key] = bench_server(key)
+    servers = [Server(key) for key in SERVERS]
+    for server in servers:
+        print(f"-- {server.label}: preparing", flush=True)
+        server.prepare()
+    results = {key: {"label": server.label, "figures": figures}
+               for server, (key, figures) in zip(servers, bench(servers).items(), strict=True)}
     settings = (f"gunicorn 2 sync workers, DEBUG off, PostgreSQL ({DATABASE_URL.rsplit('@', 1)[-1].rsplit('/', 1)[0]}), "
                 f"{'Redis cache' if os.environ.get('REDIS_URL') else 'in-memory cache'}; concurrency {CONCURRENCY}, "
                 f"median of {RUNS} runs of {SECONDS:g} s; {CORES} cores")

@@ -8,7 +8,6 @@ Usage: make bench-scale
 Environment: BENCH_USERS (1000000), BENCH_SESSIONS (100000), and those of bench/run.py.
 """
 
-import asyncio
 import json
 import os
 import subprocess
@@ -30,11 +29,7 @@ FIGURES = [("issue", "SSO ticket issue (`/cas/login` + TGC → 302)"), ("service
 
 
 def _measure(server: run.Server) -> dict:
-    server.start()
-    try:
-        return asyncio.run(run.measure(server, only=("issue", "validation")))
-    finally:
-        server.stop()
+    return run.bench([server], only=("issue", "validation"))[server.key]
 
 
 def _seed(server: run.Server, what: str, count: int) -> dict:
