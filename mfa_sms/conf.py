@@ -32,8 +32,7 @@ DEFAULTS = {
     # After 20 consecutive wrong codes on an account, the SMS method locks for it until an
     # administrator unlocks it (NIST 800-63B allows at most 100) and the person is emailed.
     "MFA_SMS_LOCK_AFTER_FAILURES": 20,
-    # Adding or removing a number when one is confirmed needs an SMS proved this recently.
-    "MFA_SMS_FRESH_VERIFICATION_SECONDS": 10 * 60,
+    # (Adding or removing a number needs a factor proved recently: ACCOUNTS_FRESH_FACTOR_SECONDS.)
     # A new number on an account that had numbers and has none left is confirmed from the
     # account's email: the link works 1 hour, then the session may add a number for 10
     # minutes; at most 3 such emails an hour per account (no mailbox flooding).
@@ -43,7 +42,7 @@ DEFAULTS = {
     # Regions (ISO 3166 codes) whose numbers may receive SMS.
     "MFA_SMS_ALLOWED_REGIONS": EUROPE,
     # Abuse limits (SMS pumping, cost). Each is (sends, window seconds); counters live in
-    # the Django cache (Redis in production), shared by every web process and worker.
+    # PostgreSQL (mfa_sms.limits), shared by every web process and worker.
     # Per number: 3 in 10 minutes (one code, two resends), 10 a day.
     "MFA_SMS_LIMIT_PER_NUMBER_SHORT": (3, 10 * 60),
     "MFA_SMS_LIMIT_PER_NUMBER_DAY": (10, 24 * 3600),
