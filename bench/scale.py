@@ -35,7 +35,10 @@ def _measure(server: run.Server) -> dict:
 def _seed(server: run.Server, what: str, count: int) -> dict:
     print(f"-- seeding {count} {what}", flush=True)
     done = subprocess.run([str(server.python), str(HERE / "scale_seed.py"), what, str(count)], cwd=server.cwd,
-                          env=server.env, check=True, capture_output=True, text=True)
+                          env=server.env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"seeding {what} failed")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -113,10 +113,15 @@ def sessions(count: int) -> dict:
     result = {"sessions": count, "seconds": round(time.perf_counter() - started, 1),
               "postgresql_bytes": {t: after[t] - before[t] for t in SESSION_TABLES}}
     if redis:
-        client = cache._cache.get_client(write=False)
+        try:
+            from django_redis import get_redis_connection
+
+            client = get_redis_connection("default")
+        except (ImportError, NotImplementedError):
+            client = cache._cache.get_client(write=False)
         # Every cached session is the same size to within a few bytes: MEMORY USAGE of a
         # sample of keys, times the count.
-        sample = [cache.make_and_validate_key(k) for k in cache_sample]
+        sample = [str(cache.make_key(k)) for k in cache_sample]
         per_key = [client.memory_usage(k, samples=0) or 0 for k in sample]
         result["redis_bytes"] = int(sum(per_key) / len(per_key) * count) if per_key else 0
     return result
