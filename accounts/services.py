@@ -1,5 +1,6 @@
 """Writes of the accounts app."""
 
+from contextlib import nullcontext
 from importlib import import_module
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import conf, emails, tokens
+from .activity import activity_written
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
@@ -28,16 +30,20 @@ def user_session_start(*, request: HttpRequest, user: User) -> UserSession:
     if not request.session.session_key:
         request.session.save()
     now = timezone.now()
-    session, _ = UserSession.objects.update_or_create(
-        session_key=request.session.session_key,
-        defaults={
-            "user": user,
-            "ip_address": client_ip(request),
-            "user_agent": client_user_agent(request),
-            "created_at": now,
-            "last_activity_at": now,
-        },
+    session = UserSession(
+        session_key=request.session.session_key, user=user, ip_address=client_ip(request),
+        user_agent=client_user_agent(request), created_at=now, last_activity_at=now,
     )
+    # One INSERT (no lookup first, no BEGIN … COMMIT around it: one statement is atomic).
+    # A key already recorded (two first requests of one session at once) is taken over.
+    try:
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            session.save(force_insert=True)
+    except IntegrityError:
+        fields = {f: getattr(session, f) for f in ("user", "ip_address", "user_agent", "created_at", "last_activity_at")}
+        UserSession.objects.filter(session_key=session.session_key).update(**fields)
+        session = UserSession.objects.get(session_key=session.session_key)
+    activity_written(session.session_key)
     return session
 
 
