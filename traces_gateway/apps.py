@@ -5,4 +5,4 @@ class TracesGatewayConfig(AppConfig):
     name = "traces_gateway"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, receivers  # noqa: F401  (registers the system checks and signal receivers)
