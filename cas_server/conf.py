@@ -14,6 +14,9 @@ DEFAULTS = {
     "CAS_SSO_IDLE_SECONDS": 2 * 3600,
     # ...and in any case 8 hours after the sign-in (a working day), like the session.
     "CAS_SSO_MAX_SECONDS": 8 * 3600,
+    # Activity of an SSO session is written again once it is 60 seconds old (or its factors
+    # changed), not on every ticket: the idle limit may fall up to 60 s early, never late.
+    "CAS_SSO_TOUCH_SECONDS": 60,
     # Remember-me (long-term) SSO sessions: 7 days, idle or not (the specification caps
     # long-term tickets at 3 months; a week keeps a shared computer's exposure short).
     "CAS_REMEMBER_ME_SECONDS": 7 * 24 * 3600,
