@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import url_parse
 from accounts.language import language_cookie_write
 from accounts.services import user_signout
+from accounts.views import signin_email_page
 from traces_gateway.services import step_up_start
 
 from . import conf
@@ -29,7 +30,7 @@ from .login import (
     login_params_parse,
     login_resume_token,
     login_resume_url,
-    login_signin_url,
+    login_signin_next,
     remember_me_chosen,
 )
 from .responses import cas1_response, proxy_response, saml_response, validation_response
@@ -118,7 +119,9 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.ERROR:
         return _error_page(request, decision.error, decision.status)
     if decision.outcome is Outcome.SIGN_IN:
-        return _no_store(redirect(login_signin_url(params)))
+        # The sign-in form itself, no redirect first; it posts to the accounts sign-in and
+        # comes back here (`next`). Nothing is written: the parameters travel in `next`.
+        return _no_store(signin_email_page(request, next_url=login_signin_next(params)))
     if decision.outcome is Outcome.STEP_UP:
         return _no_store(redirect(step_up_start(
             request=request, service=decision.service, requirement=decision.requirement,
@@ -127,9 +130,12 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.GATEWAY_BACK:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
-    sso, raw = sso_session_establish(
-        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
-    )
+    if decision.sso is not None and not decision.from_new_login:
+        sso, raw = decision.sso, None  # the live SSO session of this very session, already read
+    else:
+        sso, raw = sso_session_establish(
+            request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
+        )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:
