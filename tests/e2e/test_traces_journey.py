@@ -55,7 +55,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     # TRACES NT sends the person to eulogin: email, then password alone.
     page.goto(demo_traces.url)
     page.locator("#signin").click()
-    expect(page).to_have_url(re.compile(r"/account/login/"))
+    expect(page).to_have_url(re.compile(r"/cas/login\?service="))  # the sign-in form, in place
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()
     page.locator("#id_password").fill(PASSWORD)
