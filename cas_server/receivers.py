@@ -8,7 +8,7 @@ from accounts.signals import session_ended, session_key_rotated
 from eulogin.readcache import read_caches_changed
 
 from .models import Service
-from .services import sso_sessions_end_for_session, sso_sessions_rekey
+from .sso import sso_sessions_end_for_session, sso_sessions_rekey
 
 
 @receiver(session_ended, dispatch_uid="cas.session_ended")
