@@ -31,6 +31,7 @@ from .login import (
     login_resume_url,
     login_signin_next,
     remember_me_chosen,
+    warn_chosen,
 )
 from .policy import step_up_url
 from .proxy import proxy_ticket_issue
@@ -122,18 +123,19 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.GATEWAY_BACK:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
-    if decision.sso is not None and not decision.from_new_login:
+    warn = warn_chosen(request)
+    if decision.sso is not None and not decision.from_new_login and decision.sso.warn == warn:
         sso, raw = decision.sso, None  # the live SSO session of this very session, already read
     else:
         sso, raw = sso_session_establish(
-            request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
+            request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request), warn=warn,
         )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:
         response = _no_store(render(request, "cas/warn.html", {
             "service": decision.service, "service_url": params.service_url,
-            "resume": login_resume_token(params, warn=False),
+            "resume": login_resume_token(params, warn=False, warned=True),
         }))
         # The confirmation POST is followed by a redirect to the service's origin.
         response._csp_update = {"form-action": [service_url_parse(params.service_url).origin]}
