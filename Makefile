@@ -10,7 +10,7 @@ DEMO_PORT ?= 8001
 RUN_ENV := DEBUG=true
 
 # Test defaults: a fast Argon2, plain-HTTP cookies for the local test servers.
-TEST_ENV := SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \
+TEST_ENV := EULOGIN_ENV_FILE= SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
@@ -46,7 +46,13 @@ install: $(VENV)/.installed
 messages: install system-packages
 	$(RUN_ENV) $(PY) manage.py compilemessages --ignore .venv -v 0
 
-run: messages
+# The checkout's development defaults for manage.py commands typed by hand (git-ignored;
+# written once, never overwritten: edit it freely).
+.env:
+	@printf '# Development defaults of this checkout, read by eulogin/settings.py (written by make run).\nDEBUG=true\n' > $@
+	@echo "wrote .env (DEBUG=true): manage.py commands on this checkout use the development defaults"
+
+run: .env messages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(RUN_ENV) TRACES_SERVICE_URL=http://$(HOST):$(DEMO_PORT)/ $(PY) manage.py seed_demo
 	$(PY) -m traces_gateway.demo_site migrate --noinput -v 0

@@ -16,6 +16,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+# A development checkout keeps its own defaults in a git-ignored `.env` that `make run`
+# writes (DEBUG=true), so that `manage.py` commands typed by hand run like the server.
+# Variables set in the environment win over it. A production image has no `.env`
+# (.dockerignore leaves it out), so there DEBUG stays off and SECRET_KEY is required.
+# EULOGIN_ENV_FILE names another file, or none when empty (the test suite).
+ENV_FILE = env.str("EULOGIN_ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
+
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")

@@ -1,7 +1,9 @@
-"""`make run` — the README's first command — serves the product and the demo user signs in."""
+"""README's commands on a fresh clone: `make run` serves the product, the demo user signs
+in, and every `manage.py` command the README shows then runs exactly as written."""
 
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -19,9 +21,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(url: str, seconds: float = 120) -> None:
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        assert process.poll() is None, "make run stopped early"
         try:
             requests.get(url, timeout=2)
             return
@@ -34,19 +37,39 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
-def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
+def readme_manage_commands() -> list[str]:
+    """Every `manage.py` command line of the README's shell blocks, verbatim."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.S)
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if "manage.py" in line]
+
+
+def fresh_clone(tmp_path: Path) -> Path:
+    """A clone of this commit, as a newcomer gets it; the virtualenv is shared with this
+    checkout (same lock file) so that no package is downloaded again."""
+    clone = tmp_path / "eulogin"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(clone)], check=True, timeout=120)
+    subprocess.run(["git", "checkout", "-q", head], cwd=clone, check=True, timeout=120)
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+    return clone
+
+
+def test_the_readme_commands_work_as_written_on_a_fresh_clone(tmp_path):
+    commands = readme_manage_commands()
+    assert any("cas_service list" in c for c in commands) and any("service_policy list" in c for c in commands)
+    clone = fresh_clone(tmp_path)
     port, demo_port = _free_port(), _free_port()
-    keep = ("PATH", "HOME", "LANG")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", DEMO_TRACES_VAR_DIR=str(tmp_path))
+    # A newcomer's shell: nothing of the test suite's environment.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     process = subprocess.Popen(
         ["make", "run", f"PORT={port}", f"DEMO_PORT={demo_port}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/account/login/")
-        _wait_for(f"http://127.0.0.1:{demo_port}/")
+        _wait_for(f"{base}/account/login/", process)
+        _wait_for(f"http://127.0.0.1:{demo_port}/", process)
         http = requests.Session()
         page = http.get(f"{base}/account/login/", timeout=10)
         assert page.status_code == 200 and "EU Login" in page.text
@@ -59,6 +82,16 @@ def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
         assert done.status_code == 200
         assert "Authentication succeeded" in done.text
         assert http.get(f"{base}/dev/outbox/", timeout=10).status_code == 200
+
+        # The README's commands, typed in the same shell while the server runs.
+        for command in commands:
+            result = subprocess.run(shlex.split(command), cwd=clone, env=env, capture_output=True, text=True,
+                                    timeout=120)
+            assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
+            if command.endswith("service_policy list"):
+                assert "TRACES NT" in result.stdout and "MEDIUM" in result.stdout
+            if command.endswith("cas_service list"):
+                assert "TRACES NT" in result.stdout
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -68,3 +101,7 @@ def test_make_run_serves_the_sign_in_page_and_the_demo_user_signs_in(tmp_path):
             output, _ = process.communicate()
     assert f"http://127.0.0.1:{port}/account/login/" in output
     assert f"http://127.0.0.1:{demo_port}/" in output
+    assert "DEBUG=true" in (clone / ".env").read_text()
+    # Git ignores it: the clone stays clean.
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout
+    assert "?? .env" not in status.splitlines()

@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # A clean production environment: only what a process needs to run at all.
+    # A production image has no development `.env` (.dockerignore), whatever this checkout has.
     base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    base["EULOGIN_ENV_FILE"] = ""
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
@@ -31,3 +33,9 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", ALLOWED_HOSTS="login.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_production_image_leaves_the_development_env_file_out():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
