@@ -9,6 +9,7 @@ from accounts.models import AuditEvent
 
 from .authentication import ApiKeyAuthentication, BrowserSessionAuthentication
 from .base import ApiViewMixin
+from .filters import MomentFilter
 from .pagination import TrailCursor
 from .permissions import HasScope, IsPerson
 
@@ -34,8 +35,8 @@ class AuditFilter(django_filters.FilterSet):
     email = django_filters.CharFilter(field_name="email", lookup_expr="iexact",
                                       help_text="The address recorded (typed at sign-in, or the account's).")
     kind = django_filters.MultipleChoiceFilter(choices=AuditEvent.Kind.choices, help_text="One or more kinds.")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", help_text="From (included).")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", help_text="Until (excluded).")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte", help_text="From (included).")
+    until = MomentFilter(field_name="created_at", lookup_expr="lt", help_text="Until (excluded).")
 
     class Meta:
         model = AuditEvent

@@ -44,21 +44,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class FieldErrorSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True, help_text="The field, dotted for nested ones; null for the whole request.")
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The shape of every error."""
-
-    status = serializers.IntegerField()
-    code = serializers.CharField(help_text="Stable, for programs: not_found, invalid, scope_missing, …")
-    message = serializers.CharField(help_text="For people, in the language of Accept-Language.")
-    errors = FieldErrorSerializer(many=True)
-
-
 def _flatten(detail, field=None) -> list[dict]:
     if isinstance(detail, dict):
         rows = []

@@ -59,6 +59,9 @@ class ServiceSerializer(serializers.ModelSerializer):
         self.fields["released_attributes"].child.choices = cas_conf.get("CAS_RELEASABLE_ATTRIBUTES")
 
     def validate_policy(self, rules):
+        if any("effective_from" not in rule or "requirement" not in rule for rule in rules):
+            # A change of some fields (PATCH) still gives whole rules: the time line is replaced.
+            raise serializers.ValidationError(_("Each rule needs effective_from and requirement."), code="required")
         moments = [rule["effective_from"] for rule in rules]
         if len(set(moments)) != len(moments):
             raise serializers.ValidationError(_("Two rules start at the same moment."), code="duplicate")

@@ -53,6 +53,7 @@ _UPDATE_ERRORS = {"412": "If-Match does not match the current ETag.", "428": "If
 # The stateful links: after a successful operation, which operations may follow with
 # which values (OpenAPI 3 "links", which Schemathesis follows).
 _USER, _SERVICE = "/api/v1/users/{id}/", "/api/v1/services/{id}/"
+_FACTOR = "/api/v1/me/factors/{kind}/{factor_id}/"
 _ID = {"id": "$response.body#/id"}
 _ID_ETAG = {"id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
 _LINKS = {
@@ -77,11 +78,57 @@ _LINKS = {
     },
     (_SERVICE, "get"): {"ChangeService": (_SERVICE, "patch", _ID_ETAG)},
     ("/api/v1/me/", "get"): {"ChangeMe": ("/api/v1/me/", "patch", {"header.If-Match": "$response.header.ETag"})},
+    ("/api/v1/me/sessions/", "get"): {
+        "EndSession": ("/api/v1/me/sessions/{session_id}/", "delete", {"session_id": "$response.body#/0/id"}),
+    },
+    ("/api/v1/me/factors/", "get"): {
+        "RenameFactor": (_FACTOR, "patch", {"kind": "$response.body#/0/kind", "factor_id": "$response.body#/0/id"}),
+        "RemoveFactor": (_FACTOR, "delete", {"kind": "$response.body#/0/kind", "factor_id": "$response.body#/0/id"}),
+    },
+    ("/api/v1/me/phones/confirm/", "post"): {
+        "RenameNewFactor": (_FACTOR, "patch", {"kind": "$response.body#/kind", "factor_id": "$response.body#/id"}),
+        "RemoveNewFactor": (_FACTOR, "delete", {"kind": "$response.body#/kind", "factor_id": "$response.body#/id"}),
+    },
+    ("/api/v1/me/phones/", "post"): {
+        "ConfirmPhone": ("/api/v1/me/phones/confirm/", "post", {}),
+        "ResendCode": ("/api/v1/me/phones/resend/", "post", {}),
+    },
+    ("/api/v1/me/verification/sms/", "post"): {
+        "EnterCode": ("/api/v1/me/verification/sms/confirm/", "post", {}),
+    },
+}
+
+
+ERROR_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "description": "The shape of every error of the API.",
+        "properties": {
+            "status": {"type": "integer", "description": "The HTTP status."},
+            "code": {"type": "string", "description": "Stable, for programs: not_found, invalid, scope_missing, …"},
+            "message": {"type": "string", "description": "For people, in the language of Accept-Language."},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"},
+                       "description": "What was wrong with each field; empty when the error is not about input."},
+        },
+        "required": ["status", "code", "message", "errors"],
+    },
+    "FieldError": {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string", "nullable": True,
+                      "description": "The field, dotted for nested ones (policy.0.requirement); null for the "
+                                     "request as a whole."},
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+        },
+        "required": ["field", "code", "message"],
+    },
 }
 
 
 def postprocess(result, generator, request, public):
     """Every operation documents the error shape for each error it can answer; links."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
     paths = result.get("paths", {})
     for operations in paths.values():
         for method, operation in operations.items():
@@ -89,8 +136,11 @@ def postprocess(result, generator, request, public):
             errors = dict(_ERRORS)
             if method in ("post", "put", "patch", "delete"):
                 errors.update(_WRITE_ERRORS)
-            if any(p.get("name") == "If-Match" and p.get("required") for p in operation.get("parameters", [])):
-                errors.update(_UPDATE_ERRORS)
+            if_match = [p for p in operation.get("parameters", []) if p.get("name") == "If-Match"]
+            if if_match:
+                errors["412"] = _UPDATE_ERRORS["412"]
+                if if_match[0].get("required"):
+                    errors["428"] = _UPDATE_ERRORS["428"]
             for code, description in errors.items():
                 responses.setdefault(code, {"description": description,
                                             "content": {"application/json": {"schema": ERROR_REF}}})

@@ -20,6 +20,7 @@ from .authentication import ApiKeyAuthentication, request_api_key
 from .base import ApiViewMixin
 from .conditional import ETagMixin, etag_of
 from .errors import Conflict
+from .filters import MomentFilter
 from .pagination import Pages
 from .permissions import HasScope
 from .schema import ETAG, IF_MATCH
@@ -74,8 +75,8 @@ class UserFilter(django_filters.FilterSet):
     email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", help_text="Exactly this address (any case).")
     locked = django_filters.BooleanFilter(field_name="locked_at", lookup_expr="isnull", exclude=True,
                                           help_text="Locked (true) or not (false).")
-    joined_after = django_filters.IsoDateTimeFilter(field_name="date_joined", lookup_expr="gte")
-    joined_before = django_filters.IsoDateTimeFilter(field_name="date_joined", lookup_expr="lt")
+    joined_after = MomentFilter(field_name="date_joined", lookup_expr="gte")
+    joined_before = MomentFilter(field_name="date_joined", lookup_expr="lt")
 
     class Meta:
         model = User
