@@ -1,10 +1,15 @@
 """What a request says about its client, read once and the same way everywhere."""
 
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 USER_AGENT_MAX_LENGTH = 512
+# No URL we accept from a request is longer (browsers and proxies cut near 2 KiB to 8 KiB).
+URL_MAX_LENGTH = 2048
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -23,9 +28,67 @@ def client_user_agent(request: HttpRequest) -> str:
     return request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:USER_AGENT_MAX_LENGTH]
 
 
+@dataclass(frozen=True)
+class ParsedUrl:
+    """A URL that parsed completely: scheme and host lowercased, the port a number."""
+
+    url: str
+    scheme: str
+    netloc: str
+    host: str
+    port: int | None
+    has_userinfo: bool
+    path: str
+    query: str
+    fragment: str
+
+    @property
+    def origin(self) -> str:
+        return f"{self.scheme}://{self.netloc}"
+
+    @property
+    def without_query(self) -> str:
+        return f"{self.scheme}://{self.netloc}{self.path}" if self.scheme else self.path
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query, keep_blank_values=True)
+
+    def with_query_params(self, params: list[tuple[str, str]]) -> str:
+        """The URL with `params` appended to its own query, its fragment kept."""
+        query = urlencode(self.query_pairs() + list(params))
+        return urlunsplit((self.scheme, self.netloc, self.path, query, self.fragment))
+
+
+def url_parse(value, *, max_length: int = URL_MAX_LENGTH) -> ParsedUrl | None:
+    """Parse a URL that came from a request; None (a refusal) for anything that is not one.
+
+    Every URL a request carries goes through here (service, url, pgtUrl, targetService,
+    next, TARGET, the registry's fields) and this never raises: urllib.parse raises
+    ValueError for an unclosed or bad IPv6 literal ('http://[::1'), a port that is not a
+    number or out of range, and more. Refused as well: empty or overlong values, control
+    characters (urllib silently drops tabs and newlines, so what we checked would differ
+    from what a browser follows) and unpaired surrogates (not encodable).
+    """
+    if not isinstance(value, str) or not value or len(value) > max_length:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # ValueError when not a number in 0-65535
+        host = parts.hostname or ""
+        has_userinfo = parts.username is not None or parts.password is not None or "@" in parts.netloc
+    except (ValueError, TypeError, UnicodeError):
+        return None
+    return ParsedUrl(
+        url=value, scheme=parts.scheme.lower(), netloc=parts.netloc, host=host, port=port,
+        has_userinfo=has_userinfo, path=parts.path, query=parts.query, fragment=parts.fragment,
+    )
+
+
 def safe_next_url(request: HttpRequest, url: str | None) -> str | None:
     """`url` if it stays on this site, else None: never an open redirect."""
-    if url and len(url) <= 2048 and url_has_allowed_host_and_scheme(
+    if url_parse(url) is not None and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

@@ -20,7 +20,10 @@ class UserSessionMiddleware:
         key = request.session.session_key if hasattr(request, "session") else None
         if key and user is not None and user.is_authenticated:
             interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
-            if cache.add(f"accounts:session-touch:{key}", 1, timeout=interval):
+            # The cache marker only spares the database a query. Without the cache (add()
+            # answers None: Redis down, ignored) the conditional UPDATE still writes at
+            # most once per interval, so activity keeps being recorded.
+            if cache.add(f"accounts:session-touch:{key}", 1, timeout=interval) is not False:
                 now = timezone.now()
                 updated = UserSession.objects.filter(
                     session_key=key, user=user, last_activity_at__lt=now - timedelta(seconds=interval)

@@ -180,3 +180,21 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RateWindow(models.Model):
+    """One fixed-window request counter kept in PostgreSQL (eulogin.ratelimit): the SMS
+    abuse limits always, the other limits while the cache is down. `key` names the
+    scope, the hashed key, the window and its bucket; the row is useless after
+    `expires_at` and the hourly purge deletes it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("request counter")
+        verbose_name_plural = _("request counters")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

@@ -22,3 +22,11 @@ def account_email_send(*, to: str, template: str, language: str, context: dict |
     """A notice (password changed or reset, account deleted). Takes the address rather
     than a user id, because after a deletion there is no user left to load."""
     services.account_email_send(to=to, template=template, language=language, context=context or {})
+
+
+@shared_task(ignore_result=True)
+def rate_windows_purge_task() -> None:
+    """Drop the PostgreSQL request counters whose window is over (eulogin.ratelimit)."""
+    from eulogin.ratelimit import windows_purge
+
+    windows_purge()

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from eulogin.cache import CACHE_ERRORS, CacheUnavailable
 
 from . import conf
 from .models import User
@@ -60,13 +62,28 @@ def _used_key(registration: RegistrationRequest) -> str:
     return "accounts:registration-used:" + hashlib.sha256(registration.nonce.encode()).hexdigest()
 
 
+# The used marks fail closed: without the cache nobody can tell whether a link was used,
+# and a used link must not recreate an account deleted meanwhile (by its owner, or by an
+# administrator for abuse). So while Redis is down a registration link waits (a 503
+# page, eulogin.cache.CacheUnavailable) and works again once Redis answers. A Redis
+# restarted empty forgets the marks: a link then works again only if its account was
+# deleted meanwhile, within the link's 24 hours, for whoever holds the mailbox.
+
+
 def registration_token_is_used(registration: RegistrationRequest) -> bool:
-    return cache.get(_used_key(registration)) is not None
+    try:
+        return caches["strict"].get(_used_key(registration)) is not None
+    except CACHE_ERRORS as error:
+        raise CacheUnavailable from error
 
 
 def registration_token_mark_used(registration: RegistrationRequest) -> bool:
     """Mark the link used; False if it already was (atomic in Redis: one winner)."""
-    return cache.add(_used_key(registration), 1, timeout=conf.get("ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS") + 60)
+    try:
+        return caches["strict"].add(_used_key(registration), 1,
+                                    timeout=conf.get("ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS") + 60)
+    except CACHE_ERRORS as error:
+        raise CacheUnavailable from error
 
 
 def password_reset_uid(user: User) -> str:

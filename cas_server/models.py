@@ -7,13 +7,14 @@ SessionIndex that single logout must send back.
 """
 
 import re
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.http import url_parse
 
 from . import conf
 
@@ -77,10 +78,15 @@ class Service(models.Model):
                 re.compile(self.pattern)
             except re.error as exc:
                 raise ValidationError({"pattern": _("Invalid regular expression: %(error)s") % {"error": exc}}) from None
-        elif not re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", self.pattern, re.IGNORECASE):
+        elif not re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", self.pattern, re.IGNORECASE) or not _prefix_origin(
+            self.pattern
+        ):
             # A prefix ending in the middle of the host ("https://app.example") would also
-            # match "https://app.example.evil.org": ask for the full origin at least.
+            # match "https://app.example.evil.org": ask for the full origin at least (and
+            # one that parses: 'https://[::1' or a port of 99999 never matches anything).
             raise ValidationError({"pattern": _("A prefix must start with a scheme and a host, e.g. https://app.example.org/.")})
+        if self.slo_url and url_parse(self.slo_url) is None:
+            raise ValidationError({"slo_url": _("Enter a valid URL.")})
 
     def matches(self, url: str) -> bool:
         if self.match_kind == self.MatchKind.REGEX:
@@ -91,11 +97,12 @@ class Service(models.Model):
         return prefix_matches(self.pattern, url)
 
 
-def _origin(parts) -> tuple[str, str | None, int | None] | None:
-    try:
-        return parts.scheme.lower(), parts.hostname, parts.port
-    except ValueError:  # a port that is not a number
+def _prefix_origin(prefix: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a registered prefix, or None when it does not parse."""
+    pattern = url_parse(prefix, max_length=len(prefix) or 1)
+    if pattern is None or not pattern.host:
         return None
+    return pattern.scheme, pattern.host, pattern.port
 
 
 def prefix_matches(prefix: str, url: str) -> bool:
@@ -103,11 +110,10 @@ def prefix_matches(prefix: str, url: str) -> bool:
     never compared as text, so neither 'https://a.example.org.evil.net/' nor
     'https://a.example.org:x@evil.net/' passes for 'https://a.example.org'), then the
     path (and query) of the prefix as the start of the URL's."""
-    pattern, candidate = urlsplit(prefix), urlsplit(url)
-    if candidate.username is not None or candidate.password is not None or "@" in candidate.netloc:
+    pattern, candidate = url_parse(prefix, max_length=len(prefix) or 1), url_parse(url, max_length=len(url) or 1)
+    if pattern is None or candidate is None or candidate.has_userinfo or not pattern.host:
         return False
-    origin = _origin(pattern)
-    if origin is None or origin != _origin(candidate) or not origin[1]:
+    if (pattern.scheme, pattern.host, pattern.port) != (candidate.scheme, candidate.host, candidate.port):
         return False
     rest_of_prefix = prefix[len(f"{pattern.scheme}://{pattern.netloc}"):]
     rest_of_url = url[len(f"{candidate.scheme}://{candidate.netloc}"):]

@@ -1,29 +1,31 @@
 """Reads of the CAS server: which service a URL is, which SSO session a browser holds."""
 
-from urllib.parse import urlsplit
-
 from django.http import HttpRequest
 from django.utils import timezone
+
+from accounts.http import ParsedUrl, url_parse
 
 from . import conf
 from .models import Service, SsoSession
 from .tickets import TICKET_GRANTING, ticket_digest, ticket_kind
 
 
-def service_url_acceptable(url: str | None) -> bool:
-    """Short enough, absolute http(s), printable ASCII only (a URL, RFC 3986: anything
-    else arrives percent-encoded), so no control characters or whitespace."""
-    if not url or len(url) > conf.get("CAS_SERVICE_MAX_LENGTH"):
-        return False
-    if any(not 0x21 <= ord(c) <= 0x7E for c in url):
-        return False
-    lowered = url.lower()
-    if not lowered.startswith(("https://", "http://")) or len(lowered.split("://", 1)[1]) == 0:
-        return False
+def service_url_parse(url: str | None) -> ParsedUrl | None:
+    """The parsed service URL, or None unless it is short enough, absolute http(s) with a
+    host, printable ASCII only (a URL, RFC 3986: anything else arrives percent-encoded, so
+    no control characters or whitespace), and parses completely."""
+    if not url or any(not 0x21 <= ord(c) <= 0x7E for c in url):
+        return None
+    parsed = url_parse(url, max_length=conf.get("CAS_SERVICE_MAX_LENGTH"))
+    if parsed is None or parsed.scheme not in ("https", "http") or not parsed.host:
+        return None
     # A service URL never carries credentials: 'https://app.example.org:x@evil.net/' goes
     # to evil.net, whatever its first characters say.
-    netloc = urlsplit(url).netloc
-    return "@" not in netloc
+    return None if parsed.has_userinfo else parsed
+
+
+def service_url_acceptable(url: str | None) -> bool:
+    return service_url_parse(url) is not None
 
 
 def service_for_url(url: str | None) -> Service | None:

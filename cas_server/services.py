@@ -5,7 +5,6 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from django.db import transaction
@@ -14,13 +13,14 @@ from django.utils import timezone
 
 from accounts.audit import audit_event_record
 from accounts.factors import PASSWORD, session_factors, session_strength, strengths_for
+from accounts.http import url_parse
 from accounts.models import AuditEvent
 from traces_gateway.levels import Requirement, UnknownRequirement
 from traces_gateway.selectors import login_requirement
 
 from . import conf
 from .models import ProxyGrantingTicket, Service, ServiceTicket, SsoSession
-from .selectors import service_for_url
+from .selectors import service_for_url, service_url_parse
 from .tickets import (
     PROXY,
     PROXY_GRANTING,
@@ -207,11 +207,9 @@ def service_ticket_issue(
 
 
 def service_url_with_ticket(service_url: str, ticket: str) -> str:
-    """The service URL with `ticket` appended, keeping its own query and fragment."""
-    parts = urlsplit(service_url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    query.append(("ticket", ticket))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    """The service URL with `ticket` appended, keeping its own query and fragment. The URL
+    was accepted by the registry (selectors.service_url_parse), so it parses."""
+    return url_parse(service_url, max_length=len(service_url)).with_query_params([("ticket", ticket)])
 
 
 # --- Validation --------------------------------------------------------------------------
@@ -340,24 +338,19 @@ def ticket_strength_accepted(ticket: ServiceTicket, *, accept_strengths: str = "
 # --- Proxying ----------------------------------------------------------------------------
 
 def proxy_callback_acceptable(url: str) -> bool:
-    """HTTPS, or (tests only, by setting) plain HTTP to a loopback address."""
-    parts = urlsplit(url)
-    if not parts.hostname or len(url) > conf.get("CAS_SERVICE_MAX_LENGTH"):
+    """HTTPS, or (tests only, by setting) plain HTTP to a loopback address; a URL the
+    registry accepts (absolute, printable ASCII, no credentials, parses completely)."""
+    parts = service_url_parse(url)
+    if parts is None:
         return False
     if parts.scheme == "https":
         return True
     if parts.scheme == "http" and conf.get("CAS_PROXY_CALLBACK_ALLOW_HTTP_LOOPBACK"):
         try:
-            return ipaddress.ip_address(parts.hostname).is_loopback
+            return ipaddress.ip_address(parts.host).is_loopback
         except ValueError:
-            return parts.hostname == "localhost"
+            return parts.host == "localhost"
     return False
-
-
-def _url_with_params(url: str, params: dict) -> str:
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def proxy_granting_ticket_issue(*, request: HttpRequest, ticket: ServiceTicket, pgt_url: str) -> ValidationResult:
@@ -374,7 +367,7 @@ def proxy_granting_ticket_issue(*, request: HttpRequest, ticket: ServiceTicket, 
     pgt_raw, iou = ticket_new(PROXY_GRANTING), ticket_new(PROXY_GRANTING_IOU)
     try:
         response = requests.get(
-            _url_with_params(pgt_url, {"pgtId": pgt_raw, "pgtIou": iou}),
+            service_url_parse(pgt_url).with_query_params([("pgtId", pgt_raw), ("pgtIou", iou)]),
             timeout=conf.get("CAS_PROXY_CALLBACK_TIMEOUT_SECONDS"),
             verify=True,
             allow_redirects=False,

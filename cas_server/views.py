@@ -1,26 +1,25 @@
 """The /cas/* endpoints. Thin: parse, call login.py / services.py, render."""
 
 import logging
-from functools import wraps
-from urllib.parse import parse_qsl, urlsplit
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import url_parse
 from accounts.language import language_cookie_write
 from accounts.services import user_signout
 from traces_gateway.services import step_up_start
 
 from . import conf
+from .backchannel import backchannel
+from .backchannel import no_store as _no_store
 from .eulogin.responses import eulogin_validation_response
 from .eulogin.validation import GROUPS_MAX_LENGTH, eulogin_dialect_chosen
 from .login import (
@@ -34,9 +33,8 @@ from .login import (
     remember_me_chosen,
 )
 from .responses import cas1_response, proxy_response, saml_response, validation_response
-from .selectors import service_for_url, sso_session_from_cookie
+from .selectors import service_for_url, service_url_parse, sso_session_from_cookie
 from .services import (
-    INTERNAL_ERROR,
     INVALID_REQUEST,
     ProxyResult,
     ValidationResult,
@@ -51,14 +49,6 @@ from .services import (
 from .tickets import ticket_kind
 
 logger = logging.getLogger(__name__)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    """Appendix B: nothing on the way to a service may be cached."""
-    add_never_cache_headers(response)
-    response["Pragma"] = "no-cache"
-    response["Expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
-    return response
 
 
 def _sso_cookie_set(response: HttpResponse, raw: str, *, remember_me: bool) -> None:
@@ -79,30 +69,17 @@ def _to_service(request: HttpRequest, decision: LoginDecision, url: str, *, afte
     method=POST, a form that posts the ticket."""
     if decision.params.method == "POST":
         # The ticket (and the service's own query) travel as form fields of the POST.
+        parts = url_parse(url, max_length=len(url))  # a registered service's URL (and its ticket): it parses
         response = render(request, "cas/post_to_service.html", {
-            "action": _without_query(url), "fields": _query_pairs(url), "service": decision.service,
+            "action": parts.without_query, "fields": parts.query_pairs(), "service": decision.service,
         })
         # Let this one page post to the service's origin, nothing else.
-        response._csp_update = {"form-action": [_origin(url)]}
+        response._csp_update = {"form-action": [parts.origin]}
         return _no_store(response)
     response = HttpResponseRedirect(url)
     if after_post:
         response.status_code = 303
     return _no_store(response)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _query_pairs(url: str) -> list[tuple[str, str]]:
-    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
-
-
-def _without_query(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 @never_cache
@@ -161,7 +138,7 @@ def _login(request: HttpRequest, params) -> HttpResponse:
             "resume": login_resume_token(params, warn=False),
         }))
         # The confirmation POST is followed by a redirect to the service's origin.
-        response._csp_update = {"form-action": [_origin(params.service_url)]}
+        response._csp_update = {"form-action": [service_url_parse(params.service_url).origin]}
     else:
         ticket = service_ticket_issue(
             request=request, sso=sso, service=decision.service, service_url=params.service_url,
@@ -197,137 +174,107 @@ def logout(request: HttpRequest) -> HttpResponse:
     return _no_store(response)
 
 
-def _internal_error(render_failure):
-    """An unexpected failure while validating (the database is down...) is answered in the
-    protocol, with INTERNAL_ERROR, so the client reports it rather than choking on HTML."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except DatabaseError:
-                logger.exception("CAS %s failed", request.path)
-                response = render_failure(request)
-                response.status_code = 500
-                return _no_store(response)
-
-        return wrapped
-
-    return decorator
+def _renew(query) -> bool:
+    return "renew" in query and query.get("renew", "").lower() not in ("false", "0")
 
 
-def _validation_internal_error(request: HttpRequest) -> HttpResponse:
-    result = ValidationResult(code=INTERNAL_ERROR, description="An internal error occurred during ticket validation")
-    return validation_response(result, fmt=_format(request) or "XML", with_attributes=False)
-
-
-def _proxy_internal_error(request: HttpRequest) -> HttpResponse:
-    result = ProxyResult(code=INTERNAL_ERROR, description="An internal error occurred while issuing a proxy ticket")
-    return proxy_response(result, fmt=_format(request) or "XML")
-
-
-def _cas1_internal_error(request: HttpRequest) -> HttpResponse:
-    return cas1_response(ValidationResult(code=INTERNAL_ERROR))
-
-
-def _format(request: HttpRequest) -> str | None:
-    fmt = (request.GET.get("format") or "XML").upper()
+def _format(query) -> str | None:
+    fmt = (query.get("format") or "XML").upper()
     return fmt if fmt in ("XML", "JSON") else None
 
 
-def _validate(request: HttpRequest, *, allow_proxy_tickets: bool, with_attributes: bool) -> HttpResponse:
-    fmt = _format(request)
-    ticket = request.GET.get("ticket", "")
+def _validation_error(request: HttpRequest, query, code: str, description: str, status: int) -> HttpResponse:
+    return validation_response(ValidationResult(code=code, description=description), fmt=_format(query) or "XML",
+                               with_attributes=False)
+
+
+def _proxy_error(request: HttpRequest, query, code: str, description: str, status: int) -> HttpResponse:
+    return proxy_response(ProxyResult(code=code, description=description), fmt=_format(query) or "XML")
+
+
+def _cas1_error(request: HttpRequest, query, code: str, description: str, status: int) -> HttpResponse:
+    return cas1_response(ValidationResult(code=code, description=description))
+
+
+def _validate(query, request: HttpRequest, *, allow_proxy_tickets: bool, with_attributes: bool) -> HttpResponse:
+    fmt = _format(query)
+    ticket = query.get("ticket", "")
     if fmt is None:
         if ticket_kind(ticket):
             ticket_consume(ticket)  # any validation attempt consumes the ticket
         result = ValidationResult(code=INVALID_REQUEST, description="Unsupported format; use XML or JSON")
-        return _no_store(validation_response(result, fmt="XML", with_attributes=False))
+        return validation_response(result, fmt="XML", with_attributes=False)
     result = ticket_validate(
-        request=request, ticket_value=ticket, service_url=request.GET.get("service", ""),
-        renew="renew" in request.GET and request.GET.get("renew", "").lower() not in ("false", "0"),
-        pgt_url=request.GET.get("pgtUrl", ""), allow_proxy_tickets=allow_proxy_tickets,
+        request=request, ticket_value=ticket, service_url=query.get("service", ""), renew=_renew(query),
+        pgt_url=query.get("pgtUrl", ""), allow_proxy_tickets=allow_proxy_tickets,
     )
-    if eulogin_dialect_chosen(result, request.GET.get("service", "")):
+    if eulogin_dialect_chosen(result, query.get("service", "")):
         # The registered service chose EU Login's form (its clients expect it).
-        return _no_store(eulogin_validation_response(
-            result, fmt=fmt, user_details=True, groups=(request.GET.get("groups") or "")[:GROUPS_MAX_LENGTH].strip(),
-        ))
-    return _no_store(validation_response(result, fmt=fmt, with_attributes=with_attributes))
+        return eulogin_validation_response(
+            result, fmt=fmt, user_details=True, groups=(query.get("groups") or "")[:GROUPS_MAX_LENGTH].strip(),
+        )
+    return validation_response(result, fmt=fmt, with_attributes=with_attributes)
 
 
-@never_cache
-@require_GET
-@_internal_error(_cas1_internal_error)
-def validate(request: HttpRequest) -> HttpResponse:
+@backchannel(_cas1_error)
+def validate(request: HttpRequest, query) -> HttpResponse:
     """/validate (CAS 1.0): service tickets only, "yes"/"no"."""
     result = ticket_validate(
-        request=request, ticket_value=request.GET.get("ticket", ""), service_url=request.GET.get("service", ""),
-        renew="renew" in request.GET and request.GET.get("renew", "").lower() not in ("false", "0"),
+        request=request, ticket_value=query.get("ticket", ""), service_url=query.get("service", ""),
+        renew=_renew(query),
     )
-    return _no_store(cas1_response(result))
+    return cas1_response(result)
 
 
-@never_cache
-@require_GET
-@_internal_error(_validation_internal_error)
-def service_validate(request: HttpRequest) -> HttpResponse:
-    return _validate(request, allow_proxy_tickets=False, with_attributes=False)
+def _validation_view(*, allow_proxy_tickets: bool, with_attributes: bool):
+    @backchannel(_validation_error)
+    def view(request: HttpRequest, query) -> HttpResponse:
+        return _validate(query, request, allow_proxy_tickets=allow_proxy_tickets, with_attributes=with_attributes)
+
+    return view
 
 
-@never_cache
-@require_GET
-@_internal_error(_validation_internal_error)
-def proxy_validate(request: HttpRequest) -> HttpResponse:
-    return _validate(request, allow_proxy_tickets=True, with_attributes=False)
+# CAS 2 (/serviceValidate, /proxyValidate) and CAS 3 (/p3/..., with attributes).
+service_validate = _validation_view(allow_proxy_tickets=False, with_attributes=False)
+proxy_validate = _validation_view(allow_proxy_tickets=True, with_attributes=False)
+p3_service_validate = _validation_view(allow_proxy_tickets=False, with_attributes=True)
+p3_proxy_validate = _validation_view(allow_proxy_tickets=True, with_attributes=True)
 
 
-@never_cache
-@require_GET
-@_internal_error(_validation_internal_error)
-def p3_service_validate(request: HttpRequest) -> HttpResponse:
-    return _validate(request, allow_proxy_tickets=False, with_attributes=True)
-
-
-@never_cache
-@require_GET
-@_internal_error(_validation_internal_error)
-def p3_proxy_validate(request: HttpRequest) -> HttpResponse:
-    return _validate(request, allow_proxy_tickets=True, with_attributes=True)
-
-
-@never_cache
-@require_GET
-@_internal_error(_proxy_internal_error)
-def proxy(request: HttpRequest) -> HttpResponse:
+@backchannel(_proxy_error)
+def proxy(request: HttpRequest, query) -> HttpResponse:
     """/proxy: a proxy ticket for `targetService` from a PGT."""
-    fmt = _format(request) or "XML"
     result = proxy_ticket_issue(
-        request=request, pgt_value=request.GET.get("pgt", ""), target_service=request.GET.get("targetService", ""),
+        request=request, pgt_value=query.get("pgt", ""), target_service=query.get("targetService", ""),
     )
-    return _no_store(proxy_response(result, fmt=fmt))
+    return proxy_response(result, fmt=_format(query) or "XML")
 
 
 SAML_PROTOCOL_NS = "{urn:oasis:names:tc:SAML:1.0:protocol}"
 
 
-@csrf_exempt  # a back-channel call from the service, never from a browser
-@never_cache
-@require_POST
-def saml_validate(request: HttpRequest) -> HttpResponse:
+def _saml_error(request: HttpRequest, query, code: str, description: str, status: int) -> HttpResponse:
+    response = saml_response(ValidationResult(code=code, description=description), target=query.get("TARGET", ""),
+                             request_id="", release_user_attributes=False)
+    response.status_code = status
+    return response
+
+
+# SAML 1.1 requests are SOAP documents: POST only (specification 4.2.2); a GET gets a SAML 405.
+@backchannel(_saml_error, methods=("POST",), form=False)
+def saml_validate(request: HttpRequest, query) -> HttpResponse:
     """/samlValidate (SAML 1.1): the ST in samlp:AssertionArtifact, the service in TARGET."""
-    target = request.GET.get("TARGET", "")
+    target = query.get("TARGET", "")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if length > conf.get("CAS_SAML_MAX_BODY_BYTES"):
-        return HttpResponse("Request too large", status=413, content_type="text/plain")
+        return _saml_error(request, query, INVALID_REQUEST, "Request too large", 413)
     try:
         root = ElementTree.fromstring(request.body[: conf.get("CAS_SAML_MAX_BODY_BYTES")] or b"<empty/>")
     except (ParseError, DefusedXmlException, ValueError):
-        return HttpResponse("The request is not a SAML 1.1 document", status=400, content_type="text/plain")
+        return _saml_error(request, query, INVALID_REQUEST, "The request is not a SAML 1.1 document", 400)
     saml_request = root.find(f".//{SAML_PROTOCOL_NS}Request")
     artifact = root.find(f".//{SAML_PROTOCOL_NS}AssertionArtifact")
     ticket = (artifact.text or "").strip() if artifact is not None else ""
@@ -337,11 +284,7 @@ def saml_validate(request: HttpRequest) -> HttpResponse:
         if ticket_kind(ticket):
             ticket_consume(ticket)
     else:
-        try:
-            result = ticket_validate(request=request, ticket_value=ticket, service_url=target)
-        except DatabaseError:
-            logger.exception("CAS samlValidate failed")
-            result = ValidationResult(code=INTERNAL_ERROR, description="An internal error occurred during ticket validation")
+        result = ticket_validate(request=request, ticket_value=ticket, service_url=target)
     # SAML attributes are never released to a non-TLS site (specification 4.2.1).
     release = target.lower().startswith("https://")
-    return _no_store(saml_response(result, target=target, request_id=request_id, release_user_attributes=release))
+    return saml_response(result, target=target, request_id=request_id, release_user_attributes=release)

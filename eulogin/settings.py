@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "eulogin.cache.CacheUnavailableMiddleware",  # a 503 page where a cache use fails closed
 ]
 
 ROOT_URLCONF = "eulogin.urls"
@@ -102,9 +103,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only accelerates: sessions, tickets and every counter that guards a
+    # sign-in live in PostgreSQL. So "default" ignores a Redis that is down (django-redis
+    # logs it, eulogin.cache condenses the log: one line, no traceback) and gives up
+    # within a fraction of a second. "strict" is the same Redis for code that must know
+    # the cache failed and decides itself (eulogin.ratelimit falls back to PostgreSQL).
+    _redis_options = {
+        "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25),
+        "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+    }
+    CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+                    "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": True}},
+        "strict": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": _redis_options},
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "eulogin.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "strict"}}
 
 # --- Celery ------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (development): nothing else needs to be started.
@@ -118,6 +135,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task (an SMS, a single logout, an email) must not wait on a
+# broker that is down: connect within a second, one quick retry (a pooled connection
+# gone stale after a Redis restart), then give up. The row the task is for stays
+# `queued` and the sweeps (beat, and worker start-up) queue it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+                                        "socket_timeout": 5})
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -269,12 +294,17 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"}},
+    "loggers": {"django.request": {"level": "ERROR"},
+                "eulogin.cache": {"level": "WARNING", "filters": ["cache_down"]}},
 }
 
 # Email is unique whatever its case, by a functional unique constraint (accounts.User),
 # which the auth check cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+# Request counters kept in PostgreSQL (eulogin.ratelimit) go once their window is over.
+CELERY_BEAT_SCHEDULE["rate-windows-purge"] = {"task": "accounts.tasks.rate_windows_purge_task", "schedule": 3600.0}
 
 # --- mfa_sms: environment-driven settings (defaults of the rest live in mfa_sms/conf.py) ---
 # The SMS backend, a dotted path like EMAIL_BACKEND: the dev outbox when DEBUG is on,

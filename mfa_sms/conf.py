@@ -43,7 +43,7 @@ DEFAULTS = {
     # Regions (ISO 3166 codes) whose numbers may receive SMS.
     "MFA_SMS_ALLOWED_REGIONS": EUROPE,
     # Abuse limits (SMS pumping, cost). Each is (sends, window seconds); counters live in
-    # the Django cache (Redis in production), shared by every web process and worker.
+    # PostgreSQL (mfa_sms.limits), shared by every web process and worker.
     # Per number: 3 in 10 minutes (one code, two resends), 10 a day.
     "MFA_SMS_LIMIT_PER_NUMBER_SHORT": (3, 10 * 60),
     "MFA_SMS_LIMIT_PER_NUMBER_DAY": (10, 24 * 3600),

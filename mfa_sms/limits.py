@@ -1,11 +1,13 @@
-"""Abuse limits on sending (SMS pumping, cost), counted in the shared Django cache.
+"""Abuse limits on sending (SMS pumping, cost), counted in PostgreSQL.
 
 Fixed windows (eulogin.ratelimit): every counter a send touches is incremented first and
 compared after, so two processes racing for the last slot cannot both get it; a refused
-send gives its slots back.
+send gives its slots back. The counters are in PostgreSQL, not the cache: with Redis
+down SMS still go out under every limit, and a Redis restarted empty does not hand
+anyone a fresh day of SMS.
 """
 
-from eulogin.ratelimit import window_hit, window_release
+from eulogin.ratelimit import DATABASE, window_hit, window_release
 
 from . import conf
 
@@ -32,8 +34,8 @@ def sms_send_take(*, number: str, user_id: int | None, ip: str | None) -> str | 
     taken = []
     for scope, key, limit, window in _rules(number=number, user_id=user_id, ip=ip):
         taken.append((scope, key, window))
-        if window_hit(scope=f"mfa_sms:{scope}", key=key, window=window) > limit:
+        if window_hit(scope=f"mfa_sms:{scope}", key=key, window=window, store=DATABASE) > limit:
             for taken_scope, taken_key, taken_window in taken:
-                window_release(scope=f"mfa_sms:{taken_scope}", key=taken_key, window=taken_window)
+                window_release(scope=f"mfa_sms:{taken_scope}", key=taken_key, window=taken_window, store=DATABASE)
             return scope
     return None

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,9 +18,11 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

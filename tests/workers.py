@@ -50,9 +50,10 @@ def tasks_through_the_broker():
         app.conf.task_always_eager = eager
 
 
-def worker_start(log: Path, **env: str) -> subprocess.Popen:
+def worker_start(log: Path, *args: str, **env: str) -> subprocess.Popen:
     """Start `celery worker` (one process, solo pool) on the test database; its output
-    goes to `log`. `env` adds or overrides environment variables."""
+    goes to `log`. `args` are more command-line options; `env` adds or overrides
+    environment variables."""
     environment = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -64,7 +65,7 @@ def worker_start(log: Path, **env: str) -> subprocess.Popen:
     }
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "eulogin", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *args],
         cwd=ROOT, env=environment, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
     )
 

@@ -300,8 +300,8 @@ def test_wrong_service_fails(client, user, service):
     assert failure_code(eu_validate(client, ticket, service="https://app.example.org/other")) == "INVALID_SERVICE"
 
 
-def test_validation_is_get_only(client, db):
-    assert client.post(reverse("cas:lax_validate"), {"ticket": "ST-x", "service": SERVICE_URL}).status_code == 405
+def test_validation_is_get_or_post_only(client, db):
+    assert client.put(reverse("cas:lax_validate"), {"ticket": "ST-x", "service": SERVICE_URL}).status_code == 405
 
 
 # --- Dialect of /cas/serviceValidate -------------------------------------------------------------
@@ -379,8 +379,8 @@ def test_login_init_refuses_bad_requests(client, service, params, status, code):
     assert not LoginRequest.objects.exists()
 
 
-def test_login_init_is_post_only(client, service):
-    assert client.get(reverse("cas:login_init"), {"service": SERVICE_URL}).status_code == 405
+def test_login_init_is_get_or_post_only(client, service):
+    assert client.delete(reverse("cas:login_init"), {"service": SERVICE_URL}).status_code == 405
 
 
 def test_login_init_round_trip_steps_up_then_carries_the_strength(client, user, service):

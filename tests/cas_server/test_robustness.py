@@ -72,4 +72,4 @@ def test_logout_with_bad_parameters_shows_the_page(client, db):
 
 
 def test_validation_endpoints_refuse_other_methods(client, db):
-    assert client.post(reverse("cas:service_validate")).status_code == 405
+    assert client.put(reverse("cas:service_validate")).status_code == 405
