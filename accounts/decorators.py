@@ -41,6 +41,14 @@ def recent_authentication_required(view):
     return wrapper
 
 
+def has_fresh_factor(request) -> bool:
+    """Whether the rule of fresh_factor_required holds: no second factor enrolled, or one
+    of them proved in this session within ACCOUNTS_FRESH_FACTOR_SECONDS."""
+    enrolled = factors_enrolled(request.user)
+    return not enrolled or session_proved_within(request, [f.kind for f in enrolled],
+                                                 conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS"))
+
+
 def fresh_factor_required(view):
     """Once the account has a second factor of any kind, binding a new authenticator (or
     removing one) needs one of them proved in this session within
@@ -51,9 +59,7 @@ def fresh_factor_required(view):
     def wrapper(request, *args, **kwargs):
         from .steps import factor_prove_url
 
-        enrolled = factors_enrolled(request.user)
-        max_age = conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS")
-        if enrolled and not session_proved_within(request, [f.kind for f in enrolled], max_age):
+        if not has_fresh_factor(request):
             return redirect(factor_prove_url(request, request.get_full_path()))
         return view(request, *args, **kwargs)
 

@@ -103,6 +103,11 @@ class Factor:
     is_locked: Callable[[Any], bool] = _never
     # Every device row of this kind of `user`, in any state (PANIC deletes them all).
     devices: Callable[[Any], Iterable] = _nothing
+    # The person renames (device, name) and removes (request, device) one of them, e.g.
+    # through the self-service API; removal audits and tells the person. None: a plain
+    # save of `name`, and a plain delete with an audit event.
+    rename: Callable[[Any, str], None] | None = None
+    remove: Callable[[HttpRequest, Any], None] | None = None
 
     # --- where to send a signed-in person ---
     # The enrolment page: (next, cancel) → URL; after enrolling, go to next (the

@@ -3,16 +3,20 @@ remove (with the fresh proof the pages ask for); add a mobile phone number and c
 with the challenge code; prove a number now (the fresh second factor)."""
 
 from django.utils.translation import gettext_lazy as _
-from django_otp import login as otp_login
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 
+from accounts.audit import audit_event_record
+from accounts.decorators import has_fresh_factor
+from accounts.factors import factor_get, factors_enrolled, second_factors
+from accounts.models import AuditEvent
 from mfa_sms import selectors as sms_selectors
 from mfa_sms import services as sms_services
-from mfa_sms.forms import ChallengeForm, PhoneAddForm, PhoneLabelForm
-from mfa_sms.models import Challenge
+from mfa_sms.factor import SMS
+from mfa_sms.forms import ChallengeForm, PhoneAddForm
+from mfa_sms.models import Challenge, PhoneDevice
 from mfa_sms.phones import phone_format
 from mfa_sms.services import VerifyResult
 from mfa_sms.views import _VERIFY_ERRORS
@@ -24,15 +28,19 @@ Purpose = Challenge.Purpose
 
 
 def fresh_second_factor_required(request) -> None:
-    """The rule of the numbers pages (mfa_sms.views.fresh_sms_verification_required):
-    with a confirmed number, an SMS proved within MFA_SMS_FRESH_VERIFICATION_SECONDS; with
-    none left after having had some, the account's email confirms the change."""
-    user = request.user
-    if sms_selectors.phone_devices_confirmed(user=user):
-        if not sms_services.session_sms_proved_recently(request):
-            raise PermissionDenied(_("Prove one of your second factors first (POST /api/v1/me/verification/sms/)."),
-                                   code="second_factor_required")
-    elif sms_selectors.phone_history_exists(user=user) and not sms_services.session_email_proved_recently(request):
+    """The rule of the pages (accounts.decorators.fresh_factor_required): with a second
+    factor of any kind enrolled, one of them proved in this session recently."""
+    if not has_fresh_factor(request):
+        raise PermissionDenied(_("Prove one of your second factors first (for SMS: POST /api/v1/me/verification/sms/)."),
+                               code="second_factor_required")
+
+
+def email_proof_required(request) -> None:
+    """The rule of the numbers pages (mfa_sms.views.email_proof_required): an account that
+    had numbers and has no second factor left binds a new one only once its email has
+    confirmed it."""
+    if (not factors_enrolled(request.user) and sms_selectors.phone_history_exists(user=request.user)
+            and not sms_services.session_email_proved_recently(request)):
         raise PermissionDenied(_("Confirm this change from your email first: open /sms/phones/email/ in the browser."),
                                code="email_confirmation_required")
 
@@ -42,14 +50,15 @@ def sensitive_change_allowed(request) -> None:
     fresh_second_factor_required(request)
 
 
-# --- factors -----------------------------------------------------------------------------
+# --- factors: every enrolled device of every kind, through the registry ------------------
 
 
 class FactorSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="SMS, …")
+    kind = serializers.CharField(help_text="The factor kind: SMS, …")
+    label = serializers.CharField(help_text="The kind's name, e.g. Mobile phone + SMS.")
     id = serializers.IntegerField()
-    name = serializers.CharField(allow_blank=True, help_text="The person's label for it.")
-    description = serializers.CharField(help_text="E.g. the phone number.")
+    name = serializers.CharField(allow_blank=True, help_text="The person's own name for it.")
+    description = serializers.CharField(help_text="What it is, e.g. the masked phone number.")
     created_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
 
@@ -58,42 +67,60 @@ class FactorRenameSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64, allow_blank=True)
 
 
-def _sms_rows(user) -> list[dict]:
-    return [{"kind": "SMS", "id": d.pk, "name": d.name, "description": phone_format(d.number),
-             "created_at": d.created_at, "last_used_at": d.last_used_at}
-            for d in sms_selectors.phone_devices_confirmed(user=user)]
+def _enrolled(user):
+    """(factor, device) for every confirmed device of every second factor of `user`."""
+    for factor in second_factors():
+        for device in factor.devices(user):
+            if getattr(device, "confirmed", True):
+                yield factor, device
+
+
+def _row(factor, device) -> dict:
+    return {"kind": factor.kind, "label": str(factor.label), "id": device.pk, "name": getattr(device, "name", ""),
+            "description": str(device), "created_at": getattr(device, "created_at", None),
+            "last_used_at": getattr(device, "last_used_at", None)}
+
+
+def factor_device(user, kind: str, factor_id: int):
+    """One of `user`'s own enrolled devices, or 404 (someone else's is like one that never was)."""
+    found = next(((f, d) for f, d in _enrolled(user) if f.kind == kind and d.pk == factor_id), None)
+    if found is None:
+        raise NotFound
+    return found
 
 
 class FactorsView(PersonView):
     @extend_schema(summary="List every second factor of mine, of every kind", responses={200: FactorSerializer(many=True)})
     def get(self, request):
-        return Response(FactorSerializer(_sms_rows(request.user), many=True).data)
+        return Response(FactorSerializer([_row(f, d) for f, d in _enrolled(request.user)], many=True).data)
 
 
 class FactorView(PersonView):
-    def _device(self, request, kind: str, factor_id: int):
-        device = sms_selectors.phone_device_for_user(user=request.user, pk=factor_id, confirmed=True) \
-            if kind == "SMS" else None
-        if device is None:
-            raise NotFound
-        return device
-
     @extend_schema(summary="Rename one of my second factors", request=FactorRenameSerializer,
                    responses={200: FactorSerializer})
     def patch(self, request, kind: str, factor_id: int):
-        device = self._device(request, kind, factor_id)
+        factor, device = factor_device(request.user, kind, factor_id)
         data = FactorRenameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        label = form_cleaned(PhoneLabelForm({"label": data.validated_data["name"]}))["label"]
-        sms_services.phone_device_rename(device=device, label=label)
-        return Response(FactorSerializer(next(r for r in _sms_rows(request.user) if r["id"] == device.pk)).data)
+        name = data.validated_data["name"]
+        if factor.rename is not None:
+            factor.rename(device, name)
+        else:
+            device.name = name
+            device.save(update_fields=["name"])
+        return Response(FactorSerializer(_row(*factor_device(request.user, kind, factor_id))).data)
 
     @extend_schema(summary="Remove one of my second factors (recent password and a fresh second factor needed)",
                    responses={204: None})
     def delete(self, request, kind: str, factor_id: int):
-        device = self._device(request, kind, factor_id)
+        factor, device = factor_device(request.user, kind, factor_id)
         sensitive_change_allowed(request)
-        sms_services.phone_device_remove(request=request, device=device)
+        if factor.remove is not None:
+            factor.remove(request, device)
+        else:
+            device.delete()
+            audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, request=request, user=request.user,
+                               factor=factor.kind)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -144,6 +171,7 @@ class PhonesView(PersonView):
                    responses={202: PendingPhoneSerializer})
     def post(self, request):
         sensitive_change_allowed(request)
+        email_proof_required(request)
         data = PhoneAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cleaned = form_cleaned(PhoneAddForm(data.validated_data, user=request.user))
@@ -171,8 +199,10 @@ class PhoneConfirmView(PersonView):
         sms_services.challenge_state_clear(request)
         if sms_services.phone_device_confirm(request=request, device=device):
             sms_services.session_sms_proved(request=request, device=device)
-        row = next((r for r in _sms_rows(request.user) if r["description"] == phone_format(device.number)), None)
-        return Response(FactorSerializer(row).data, status=status.HTTP_201_CREATED)
+        device = PhoneDevice.objects.filter(user=request.user, number=device.number, confirmed=True).first()
+        if device is None:
+            raise NotFound
+        return Response(FactorSerializer(_row(factor_get(SMS), device)).data, status=status.HTTP_201_CREATED)
 
 
 class PhoneResendView(PersonView):
@@ -216,6 +246,5 @@ class SmsVerificationConfirmView(PersonView):
         _verify(request, Purpose.VERIFY)
         sms_services.challenge_state_clear(request)
         sms_services.session_sms_proved(request=request, device=device)
-        otp_login(request._request, device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

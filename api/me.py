@@ -17,7 +17,7 @@ from accounts import services as account_services
 from accounts import throttling
 from accounts.audit import audit_event_record
 from accounts.decorators import has_recent_authentication
-from accounts.factors import PASSWORD, session_factor_add
+from accounts.factors import PASSWORD, factor_proved
 from accounts.forms import ConfigureForm, PasswordConfirmForm, PersonalDataForm
 from accounts.http import client_ip
 from accounts.models import AuditEvent
@@ -124,7 +124,7 @@ class ReauthenticateView(PersonView):
             audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason="reauthentication")
         form_cleaned(form)
         throttling.signin_success_record(email=email)
-        session_factor_add(request, kind=PASSWORD)
+        factor_proved(request, kind=PASSWORD)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
