@@ -6,12 +6,10 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
 from tests.processes import free_port
+from tests.test_make_run import _wait_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -21,17 +19,6 @@ def _readme_lines() -> list[str]:
     section = text[text.index("## REST API"):]
     block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     return [line for line in block.splitlines() if line.strip()]
-
-
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer")
 
 
 def test_the_readme_curl_lines_work_as_written(tmp_path):
