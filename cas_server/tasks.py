@@ -3,7 +3,8 @@
 from celery import shared_task
 
 from . import conf
-from .services import SloDeliveryError, cas_purge, slo_send
+from .slo import SloDeliveryError, slo_send
+from .sso import cas_purge
 
 
 @shared_task(name="cas.slo_send", bind=True, ignore_result=True, acks_late=True)

@@ -4,7 +4,7 @@ worker that dies mid-send loses nothing; the service makes the redelivery harmle
 from celery import shared_task
 
 from . import conf
-from .services import sms_message_deliver, sms_records_purge
+from .delivery import sms_message_deliver, sms_records_purge
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
