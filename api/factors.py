@@ -12,13 +12,14 @@ from accounts.audit import audit_event_record
 from accounts.decorators import has_fresh_factor
 from accounts.factors import factor_get, factors_enrolled, second_factors
 from accounts.models import AuditEvent
+from mfa_sms import devices as sms_devices
+from mfa_sms import flows as sms_flows
 from mfa_sms import selectors as sms_selectors
-from mfa_sms import services as sms_services
 from mfa_sms.factor import SMS
+from mfa_sms.flows import VerifyResult
 from mfa_sms.forms import ChallengeForm, PhoneAddForm
 from mfa_sms.models import Challenge, PhoneDevice
 from mfa_sms.phones import phone_format
-from mfa_sms.services import VerifyResult
 from mfa_sms.views import _VERIFY_ERRORS
 
 from .forms import form_cleaned
@@ -40,7 +41,7 @@ def email_proof_required(request) -> None:
     had numbers and has no second factor left binds a new one only once its email has
     confirmed it."""
     if (not factors_enrolled(request.user) and sms_selectors.phone_history_exists(user=request.user)
-            and not sms_services.session_email_proved_recently(request)):
+            and not sms_flows.session_email_proved_recently(request)):
         raise PermissionDenied(_("Confirm this change from your email first: open /sms/phones/email/ in the browser."),
                                code="email_confirmation_required")
 
@@ -143,8 +144,8 @@ class CodeSerializer(serializers.Serializer):
 
 def _send(request, device, purpose, state=None) -> None:
     try:
-        sms_services.challenge_issue(request=request, device=device, purpose=purpose, state=state or {})
-    except sms_services.SmsRefused as refused:
+        sms_flows.challenge_issue(request=request, device=device, purpose=purpose, state=state or {})
+    except sms_flows.SmsRefused as refused:
         raise Throttled(detail=str(refused.message)) from None
 
 
@@ -158,7 +159,7 @@ def _verify(request, purpose: str) -> None:
     data = CodeSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     code = form_cleaned(ChallengeForm({"code": data.validated_data["code"]}))["code"]
-    result = sms_services.challenge_verify(request=request, purpose=purpose, code=code)
+    result = sms_flows.challenge_verify(request=request, purpose=purpose, code=code)
     if result in (VerifyResult.THROTTLED, VerifyResult.LOCKED):
         raise Throttled(detail=str(_VERIFY_ERRORS[result]))
     if result is not VerifyResult.OK:
@@ -175,14 +176,14 @@ class PhonesView(PersonView):
         data = PhoneAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cleaned = form_cleaned(PhoneAddForm(data.validated_data, user=request.user))
-        device = sms_services.phone_device_enrolment_start(user=request.user, number=cleaned["phone"],
+        device = sms_devices.phone_device_enrolment_start(user=request.user, number=cleaned["phone"],
                                                            label=cleaned["label"])
         _send(request, device, Purpose.ENROL)
         return Response(_pending(device), status=status.HTTP_202_ACCEPTED)
 
 
 def _enrolment_device(request):
-    state = sms_services.challenge_state(request, purpose=Purpose.ENROL)
+    state = sms_flows.challenge_state(request, purpose=Purpose.ENROL)
     device = sms_selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=False) \
         if state else None
     if device is None:
@@ -196,9 +197,9 @@ class PhoneConfirmView(PersonView):
     def post(self, request):
         device = _enrolment_device(request)
         _verify(request, Purpose.ENROL)
-        sms_services.challenge_state_clear(request)
-        if sms_services.phone_device_confirm(request=request, device=device):
-            sms_services.session_sms_proved(request=request, device=device)
+        sms_flows.challenge_state_clear(request)
+        if sms_devices.phone_device_confirm(request=request, device=device):
+            sms_flows.session_sms_proved(request=request, device=device)
         device = PhoneDevice.objects.filter(user=request.user, number=device.number, confirmed=True).first()
         if device is None:
             raise NotFound
@@ -238,13 +239,13 @@ class SmsVerificationConfirmView(PersonView):
     @extend_schema(summary="Enter the code: this session now holds a fresh SMS factor", request=CodeSerializer,
                    responses={204: None})
     def post(self, request):
-        state = sms_services.challenge_state(request, purpose=Purpose.VERIFY)
+        state = sms_flows.challenge_state(request, purpose=Purpose.VERIFY)
         device = sms_selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=True) \
             if state else None
         if device is None:
             raise NotFound(_("No code is waiting: ask for one first."))
         _verify(request, Purpose.VERIFY)
-        sms_services.challenge_state_clear(request)
-        sms_services.session_sms_proved(request=request, device=device)
+        sms_flows.challenge_state_clear(request)
+        sms_flows.session_sms_proved(request=request, device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -30,13 +30,13 @@ def _devices(user):
 
 
 def _rename(device, name: str) -> None:
-    from .services import phone_device_rename
+    from .devices import phone_device_rename
 
     phone_device_rename(device=device, label=name)
 
 
 def _remove(request, device) -> None:
-    from .services import phone_device_remove
+    from .devices import phone_device_remove
 
     phone_device_remove(request=request, device=device)
 

@@ -48,7 +48,7 @@ def test_the_api_answers_as_its_schema_says(live_server, person_session, setting
         "-H", f"X-CSRFToken: {csrf}",
         "--report", "junit", "--report-dir", str(report),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path,
                             env={**os.environ, "NO_COLOR": "1"})
     output = result.stdout + result.stderr
     (tmp_path / "schemathesis.txt").write_text(output)

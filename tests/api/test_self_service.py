@@ -71,7 +71,7 @@ def test_sessions_list_end_one_and_end_others(person_client, user):
     assert UserSession.objects.filter(user=user).count() == 1
 
 
-def test_factors_of_every_kind_are_listed_renamed_and_removed(person_client, user):
+def test_factors_of_every_kind_are_listed_renamed_and_removed(person_client, user, django_capture_on_commit_callbacks):
     phone = PhoneDevice.objects.create(user=user, number="+32470000001", name="Work", confirmed=True)
     token = FakeToken.objects.create(user=user, name="Desk", secret="s3cret", confirmed=True)
     PhoneDevice.objects.create(user=user, number="+32470000009", confirmed=False)  # not enrolled: not listed
@@ -80,7 +80,8 @@ def test_factors_of_every_kind_are_listed_renamed_and_removed(person_client, use
     renamed = person_client.patch(f"/api/v1/me/factors/SMS/{phone.pk}/", {"name": "Private"}, format="json",
                                   **csrf_headers(person_client))
     assert renamed.status_code == 200 and renamed.json()["name"] == "Private"
-    with_sms = person_client.delete(f"/api/v1/me/factors/SMS/{phone.pk}/", **csrf_headers(person_client))
+    with django_capture_on_commit_callbacks(execute=True):
+        with_sms = person_client.delete(f"/api/v1/me/factors/SMS/{phone.pk}/", **csrf_headers(person_client))
     assert with_sms.status_code == 204
     assert not PhoneDevice.objects.filter(pk=phone.pk).exists()
     assert "removed" in mail.outbox[-1].subject  # the person is told, as from the page
@@ -130,8 +131,9 @@ def test_prove_sms_then_add_a_phone_with_its_code(person_client, user, sms_locme
     assert added.json()["number"] == "+32 470 00 00 02"
     resent = person_client.post("/api/v1/me/phones/resend/", **csrf_headers(person_client))
     assert resent.status_code == 429  # the resend cooldown of the page
-    confirmed = person_client.post("/api/v1/me/phones/confirm/", {"code": last_code()}, format="json",
-                                   **csrf_headers(person_client))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = person_client.post("/api/v1/me/phones/confirm/", {"code": last_code()}, format="json",
+                                       **csrf_headers(person_client))
     assert confirmed.status_code == 201, confirmed.json()
     assert confirmed.json()["kind"] == "SMS" and confirmed.json()["name"] == "Spare"
     assert PhoneDevice.objects.filter(user=user, confirmed=True).count() == 2
