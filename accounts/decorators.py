@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -10,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import conf
-from .factors import PASSWORD, factors_enrolled, session_factors, session_proved_within
+from .factors import PASSWORD, factors_enrolled, second_factors, session_factors, session_proved_within
+from .http import url_with_query
 
 
 def password_proved_at(request) -> datetime | None:
@@ -35,7 +35,7 @@ def recent_authentication_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_recent_authentication(request):
-            return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(url_with_query(reverse('accounts:reauthenticate'), next=request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -49,11 +49,24 @@ def has_fresh_factor(request) -> bool:
                                                  conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS"))
 
 
+def rebind_proof_url(request, next_url: str) -> str | None:
+    """With no second factor left, the further proof a registered factor asks before a new
+    one is bound (SMS: the email link, for an account that had numbers), else None."""
+    if factors_enrolled(request.user):
+        return None
+    for factor in second_factors():
+        url = factor.rebind_proof_url(request, next_url) if factor.rebind_proof_url else None
+        if url:
+            return url
+    return None
+
+
 def fresh_factor_required(view):
     """Once the account has a second factor of any kind, binding a new authenticator (or
     removing one) needs one of them proved in this session within
     ACCOUNTS_FRESH_FACTOR_SECONDS (NIST 800-63B: binding a new authenticator needs an
-    existing one); otherwise prove one, then come back here."""
+    existing one); otherwise prove one, then come back here. When it has none left, a
+    registered factor's `rebind_proof_url` may ask for a further proof first."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -61,6 +74,9 @@ def fresh_factor_required(view):
 
         if not has_fresh_factor(request):
             return redirect(factor_prove_url(request, request.get_full_path()))
+        url = rebind_proof_url(request, request.get_full_path())
+        if url:
+            return redirect(url)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -108,6 +108,11 @@ class Factor:
     # save of `name`, and a plain delete with an audit event.
     rename: Callable[[Any, str], None] | None = None
     remove: Callable[[HttpRequest, Any], None] | None = None
+    # When the account holds no second factor at all any more (after PANIC, or the last
+    # one removed): (request, next) → the URL of a further proof to ask before any new
+    # authenticator is bound (SMS: a link sent to the account's email, for an account
+    # that had numbers), or None. The password alone must not bind a second factor.
+    rebind_proof_url: Callable[[HttpRequest, str], str | None] | None = None
 
     # --- where to send a signed-in person ---
     # The enrolment page: (next, cancel) → URL; after enrolling, go to next (the

@@ -9,8 +9,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, Val
 from rest_framework.response import Response
 
 from accounts.audit import audit_event_record
-from accounts.decorators import has_fresh_factor
-from accounts.factors import factor_get, factors_enrolled, second_factors
+from accounts.decorators import has_fresh_factor, rebind_proof_url
+from accounts.factors import factor_get, second_factors
 from accounts.models import AuditEvent
 from mfa_sms import devices as sms_devices
 from mfa_sms import flows as sms_flows
@@ -36,14 +36,13 @@ def fresh_second_factor_required(request) -> None:
                                code="second_factor_required")
 
 
-def email_proof_required(request) -> None:
-    """The rule of the numbers pages (mfa_sms.views.email_proof_required): an account that
-    had numbers and has no second factor left binds a new one only once its email has
-    confirmed it."""
-    if (not factors_enrolled(request.user) and sms_selectors.phone_history_exists(user=request.user)
-            and not sms_flows.session_email_proved_recently(request)):
-        raise PermissionDenied(_("Confirm this change from your email first: open /sms/phones/email/ in the browser."),
-                               code="email_confirmation_required")
+def rebind_proof_required(request) -> None:
+    """The core rule (accounts.decorators.rebind_proof_url): with no second factor left, a
+    factor may ask a further proof before a new one is bound (SMS: the account's email)."""
+    url = rebind_proof_url(request, "/account/my-account/")
+    if url:
+        raise PermissionDenied(_("Confirm this change from your email first: open %(url)s in the browser.")
+                               % {"url": url}, code="email_confirmation_required")
 
 
 def sensitive_change_allowed(request) -> None:
@@ -172,7 +171,7 @@ class PhonesView(PersonView):
                    responses={202: PendingPhoneSerializer})
     def post(self, request):
         sensitive_change_allowed(request)
-        email_proof_required(request)
+        rebind_proof_required(request)
         data = PhoneAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cleaned = form_cleaned(PhoneAddForm(data.validated_data, user=request.user))
