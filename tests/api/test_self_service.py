@@ -147,3 +147,13 @@ def test_own_audit_lists_only_mine(person_client, user, make_user):
     audit_event_record(kind=AuditEvent.Kind.SIGNIN_SUCCEEDED, user=make_user("bo@example.org"))
     events = person_client.get("/api/v1/me/audit/").json()["results"]
     assert len(events) == 1 and all(set(e) == {"id", "created_at", "kind", "ip_address", "user_agent", "detail"} for e in events)
+
+
+def test_after_the_last_number_went_a_new_one_needs_the_email_proof(person_client, user):
+    from mfa_sms.models import PhoneHistory
+
+    PhoneHistory.objects.create(user=user)  # the account had numbers; none is left
+    refused = person_client.post("/api/v1/me/phones/", {"phone": "+32 470 00 00 02"}, format="json",
+                                 **csrf_headers(person_client))
+    assert refused.status_code == 403 and refused.json()["code"] == "email_confirmation_required"
+    assert not PhoneDevice.objects.filter(user=user).exists()
