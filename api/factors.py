@@ -104,7 +104,7 @@ class FactorView(PersonView):
         data.is_valid(raise_exception=True)
         name = data.validated_data["name"]
         if factor.rename is not None:
-            factor.rename(device, name)
+            factor.rename(request, device, name)
         else:
             device.name = name
             device.save(update_fields=["name"])

@@ -29,7 +29,7 @@ def _devices(user):
     return PhoneDevice.objects.filter(user=user)
 
 
-def _rename(device, name: str) -> None:
+def _rename(request, device, name: str) -> None:
     from .devices import phone_device_rename
 
     phone_device_rename(device=device, label=name)

@@ -157,3 +157,21 @@ def test_after_the_last_number_went_a_new_one_needs_the_email_proof(person_clien
                                  **csrf_headers(person_client))
     assert refused.status_code == 403 and refused.json()["code"] == "email_confirmation_required"
     assert not PhoneDevice.objects.filter(user=user).exists()
+
+
+def test_security_keys_are_factors_like_the_others(person_client, user, django_capture_on_commit_callbacks):
+    from mfa_webauthn.models import WebAuthnDevice
+
+    device = WebAuthnDevice.objects.create(user=user, name="YubiKey", credential_id="cred-1", public_key=b"k",
+                                           user_handle="h", confirmed=True)
+    force_sign_in(person_client, user, kinds=("PASSWORD", "WEBAUTHN"))
+    (row,) = person_client.get("/api/v1/me/factors/").json()
+    assert (row["kind"], row["id"], row["name"]) == ("WEBAUTHN", device.pk, "YubiKey")
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = person_client.patch(f"/api/v1/me/factors/WEBAUTHN/{device.pk}/", {"name": "Blue key"},
+                                      format="json", **csrf_headers(person_client))
+        assert renamed.status_code == 200 and renamed.json()["name"] == "Blue key"
+        assert person_client.delete(f"/api/v1/me/factors/WEBAUTHN/{device.pk}/",
+                                    **csrf_headers(person_client)).status_code == 204
+    assert not WebAuthnDevice.objects.filter(pk=device.pk).exists()
+    assert len(mail.outbox) == 2  # renamed, removed: told as from the page
