@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from cas_server.models import Service, SsoSession
-from tests.cas_server.conftest import SERVICE_URL, cas_login, query_value
+from tests.cas_server.conftest import SERVICE_URL, asks_for_credentials, cas_login, query_value, signin_next
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_create_invite_sign_in_over_cas_then_lock(key_client, django_capture_on_
 
     # Signing in to the service through CAS, with the password just chosen.
     response = cas_login(browser)
-    next_url = query_value(response["Location"], "next")
+    next_url = signin_next(response)
     browser.post(reverse("accounts:login"), {"email": "jonas.berg@example.org", "next": next_url})
     signed_in = browser.post(reverse("accounts:login_password"), {"password": NEW_PASSWORD, "method": "PASSWORD"})
     assert signed_in.status_code == 302 and signed_in["Location"] == next_url
@@ -55,5 +55,5 @@ def test_create_invite_sign_in_over_cas_then_lock(key_client, django_capture_on_
     sso.refresh_from_db()
     assert sso.ended_at is not None
     # No ticket from the old SSO session: the service sends the browser to sign in.
-    assert cas_login(browser)["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(cas_login(browser))
     assert AuditEvent.objects.get(kind=AuditEvent.Kind.ACCOUNT_LOCKED).detail["api_key"] == "HR provisioning"
