@@ -298,6 +298,10 @@ MFA_SMS_FILE_PATH = env.str("MFA_SMS_FILE_PATH", default="")
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
+# SMS left queued (broker down) past MFA_SMS_REQUEUE_AFTER_SECONDS are queued again.
+MFA_SMS_REQUEUE_AFTER_SECONDS = env.int("MFA_SMS_REQUEUE_AFTER_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["mfa-sms-requeue"] = {"task": "mfa_sms.tasks.sms_queued_sweep_task",
+                                           "schedule": env.float("MFA_SMS_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Old challenges and SMS log rows go, every hour.
 CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
 
@@ -309,6 +313,10 @@ CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO se
 CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
 CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
 CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
+# Single logouts nothing tried for this long (broker down) are queued again, every minute.
+CAS_SLO_REQUEUE_AFTER_SECONDS = env.int("CAS_SLO_REQUEUE_AFTER_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["cas-slo-requeue"] = {"task": "cas.slo_requeue",
+                                           "schedule": env.float("CAS_SLO_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 

@@ -280,7 +280,7 @@ def _challenge_create(*, request: HttpRequest, device: PhoneDevice, purpose: str
     device.cooldown_set(commit=False)
     device.save(update_fields=["last_generated_timestamp"])
     body = sms_body(code=code, host=_webotp_host(request))
-    redacted = body.replace(codes.code_display(code), "••••-••••")
+    redacted = body.replace(codes.code_display(code), codes.CODE_BLANKED)
     sms_message_queue(to=device.number, body=body, redacted_body=redacted, user=device.user, challenge=challenge)
     return challenge, nonce
 
@@ -392,14 +392,17 @@ def session_sms_proved_recently(request: HttpRequest, *, max_age: int | None = N
 def sms_message_queue(*, to: str, body: str, redacted_body: str, user=None, challenge=None) -> SmsMessage:
     """Record one SMS as queued and hand it to the sending task once the transaction
     commits. The text with the code travels only in the task's message (the broker), never
-    in the database."""
+    in the database. A broker that is down does not fail the request: the row stays
+    queued and mfa_sms.requeue sends it later, with a new code."""
+    from eulogin.queue import task_enqueue
+
     from .tasks import sms_send
 
     message = SmsMessage.objects.create(
         to=to, body_hash=_body_hash(body), redacted_body=redacted_body, user=user, challenge=challenge,
         backend=conf.get("SMS_BACKEND"),
     )
-    transaction.on_commit(lambda: sms_send.delay(message.pk, body))
+    transaction.on_commit(lambda: task_enqueue(sms_send, message.pk, body))
     return message
 
 
