@@ -105,6 +105,7 @@ if REDIS_URL:
     # within a fraction of a second. "strict" is the same Redis for code that must know
     # the cache failed and decides itself (eulogin.ratelimit falls back to PostgreSQL).
     _redis_options = {
+        "CLIENT_CLASS": "eulogin.cache.SkippingClient",  # a hung Redis: skipped 1 s after a timeout
         "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25),
         "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
     }
@@ -269,6 +270,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Keep this filter on eulogin.cache: it condenses "cache down" lines and tells the
+    # cache client to skip a failing Redis for a second (eulogin/cache.py).
     "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"}},
     "loggers": {"django.request": {"level": "ERROR"},
                 "eulogin.cache": {"level": "WARNING", "filters": ["cache_down"]}},
