@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import checks, methods, receivers  # noqa: F401  (registers checks, methods, signals)
+        from . import checks, factors, receivers  # noqa: F401  (registers checks, the password factor, signals)

@@ -27,6 +27,9 @@ DEFAULTS = {
     "ACCOUNTS_SESSION_TOUCH_SECONDS": 60,
     # Recent sign-in for sensitive changes (phones, deletion): 10 minutes.
     "ACCOUNTS_REAUTHENTICATION_SECONDS": 10 * 60,
+    # Binding a new authenticator (or removing one) needs one the account already has,
+    # proved in this session within 10 minutes (NIST 800-63B 6.1.2.1).
+    "ACCOUNTS_FRESH_FACTOR_SECONDS": 10 * 60,
     # Registration verification links are valid 24 hours.
     "ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS": 24 * 3600,
     # Emails sent on request (registration, lost password) are rate limited so nobody can

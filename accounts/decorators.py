@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import conf
-from .factors import PASSWORD, session_factors
+from .factors import PASSWORD, factors_enrolled, session_factors, session_proved_within
 
 
 def password_proved_at(request) -> datetime | None:
@@ -36,6 +36,25 @@ def recent_authentication_required(view):
             return redirect_to_login(request.get_full_path())
         if not has_recent_authentication(request):
             return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def fresh_factor_required(view):
+    """Once the account has a second factor of any kind, binding a new authenticator (or
+    removing one) needs one of them proved in this session within
+    ACCOUNTS_FRESH_FACTOR_SECONDS (NIST 800-63B: binding a new authenticator needs an
+    existing one); otherwise prove one, then come back here."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        from .steps import factor_prove_url
+
+        enrolled = factors_enrolled(request.user)
+        max_age = conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS")
+        if enrolled and not session_proved_within(request, [f.kind for f in enrolled], max_age):
+            return redirect(factor_prove_url(request, request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,8 +1,8 @@
 """The sign-in in progress, kept in the session so any web process can continue it.
 
 Step 1 records the typed email (and where to go afterwards); step 2 checks the password and
-either completes the sign-in or hands over to the chosen method's further step, which
-completes it with `signin_complete` once its factor is proved.
+either completes the sign-in or hands over to the chosen factor's step (its `start`), which
+completes it with `signin_factor_proved` once its factor is proved.
 """
 
 from datetime import datetime
@@ -83,6 +83,36 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
         strength=factors.session_strength(request),
     )
     return next_url
+
+
+def signin_pending_user(request: HttpRequest):
+    """The account whose password this pending sign-in proved, or None."""
+    from django.contrib.auth import get_user_model
+
+    pending = signin_pending(request)
+    if not pending or not pending.get("password_proved") or not pending.get("user"):
+        return None
+    return get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+
+
+def signin_factor_proved(request: HttpRequest, *, user, kind: str, device=None, **detail) -> HttpResponse:
+    """The factor's step at sign-in proved `kind` for `user`: complete the sign-in (the
+    password and this factor) and go on. `detail` is kept with the factor (nothing
+    secret). A factor registered with `alone=True` completes a sign-in whose password was
+    not asked. Returns the response to send."""
+    pending = signin_pending(request) or {}
+    factor = factors.factor_get(kind)
+    password = pending.get("password_proved")
+    if not (password and pending.get("user") == user.pk) and not (factor and factor.alone):
+        # The password proved was for another sign-in than this factor's: start over.
+        signin_pending_clear(request)
+        return redirect("accounts:login")
+    proved = ([password] if password and pending.get("user") == user.pk else []) + [
+        factors.factor_record(kind=kind, **detail)
+    ]
+    next_url = signin_complete(request, user=user, proved=proved)
+    factors.otp_mirror(request, device)
+    return signin_redirect(request, next_url)
 
 
 def signin_redirect(request: HttpRequest, next_url: str) -> HttpResponse:

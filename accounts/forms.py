@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from .methods import methods_enabled
+from .factors import signin_methods
 from .models import User
 
 # Passwords are checked against at most this many characters: enough for any passphrase,
@@ -37,7 +37,7 @@ class SignInPasswordForm(forms.Form):
 
     def __init__(self, *args, default_method: str = "PASSWORD", **kwargs):
         super().__init__(*args, **kwargs)
-        self.methods = methods_enabled()
+        self.methods = signin_methods()
         codes = [m.code for m in self.methods]
         self.fields["method"].choices = [(m.code, m.label) for m in self.methods]
         self.fields["method"].initial = default_method if default_method in codes else codes[0]
@@ -169,7 +169,7 @@ class ConfigureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_method"].choices = [("", _("The method I used last in this browser"))] + [
-            (m.code, m.label) for m in methods_enabled()
+            (m.code, m.label) for m in signin_methods()
         ]
 
 

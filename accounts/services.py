@@ -171,12 +171,14 @@ def password_reset_email_send(*, email: str, language: str, base_url: str, ip: s
     )
 
 
-def _notice_send(*, user: User, template: str, request: HttpRequest | None, base_url: str = "") -> None:
+def _notice_send(*, user: User, template: str, request: HttpRequest | None, base_url: str = "",
+                 extra: dict | None = None) -> None:
     from .tasks import account_email_send as task
 
     language = user.preferred_language or (getattr(request, "LANGUAGE_CODE", "") if request else "")
     context = {"when": timezone.now().strftime("%Y-%m-%d %H:%M"), "ip": client_ip(request) if request else "",
-               "reset_url": base_url + reverse("accounts:password_reset") if base_url else ""}
+               "reset_url": base_url + reverse("accounts:password_reset") if base_url else "",
+               "name": user.get_full_name(), **(extra or {})}
     to = user.email
     transaction.on_commit(lambda: task_enqueue(task, to=to, template=template, language=language, context=context))
 
@@ -260,3 +262,30 @@ def user_delete(*, request: HttpRequest, user: User) -> None:
         signin_throttles_clear(email=to)
         user.delete()
         audit_event_record(kind=AuditEvent.Kind.ACCOUNT_DELETED)
+
+
+def user_devices_panic(*, request: HttpRequest, user: User) -> int:
+    """PANIC: remove every device of every kind of `user` (django-otp's devices and those
+    each registered factor holds), end every session (this one too), and tell them by
+    email. Returns how many devices were removed."""
+    from django_otp import devices_for_user
+
+    from .factors import factors_enabled
+
+    removed, seen = 0, set()
+    with transaction.atomic():
+        devices = list(devices_for_user(user, confirmed=None))
+        for factor in factors_enabled():
+            devices.extend(factor.devices(user))
+        for device in devices:
+            key = (device._meta.label, device.pk)
+            if key in seen or device.pk is None:
+                continue
+            seen.add(key)
+            device.delete()
+            removed += 1
+        audit_event_record(kind=AuditEvent.Kind.MFA_PANIC, request=request, user=user, removed=removed)
+        _notice_send(user=user, template="panic", request=request, extra={"removed": removed})
+    user_sessions_end_all(user=user, request=request)
+    logout(request)
+    return removed

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.i18n import set_language
 
 from . import flows, selectors, services, throttling, tokens
 from .audit import audit_event_record
-from .factors import PASSWORD, session_factor_add
+from .factors import PASSWORD, factor_get, factor_proved, session_strengths, signin_method_get, signin_passwordless
 from .forms import (
     ConfigureForm,
     NewPasswordForm,
@@ -32,9 +33,10 @@ from .forms import (
 )
 from .http import client_ip, safe_next_url
 from .language import language_cookie_forget, language_cookie_set
-from .methods import method_get, method_start
 from .models import AuditEvent, User, email_domain_label
 from .services import user_set_language, user_signout
+from .steps import factors_to_prove
+from .strengths import Requirement, UnknownRequirement
 from .tiles import tiles_available
 
 protected = [never_cache, csrf_protect]
@@ -54,13 +56,17 @@ class SignInEmailView(View):
         pending = flows.signin_pending(request)
         initial = {"email": pending["email"]} if pending and "change" not in request.GET else {}
         form = SignInEmailForm(initial=initial)
-        return render(request, self.template_name, {"form": form, "next": next_url or ""})
+        return render(request, self.template_name, self._context(form, next_url or ""))
+
+    def _context(self, form, next_url: str) -> dict:
+        passwordless = [{"factor": f, "url": f.passwordless_url(next_url)} for f in signin_passwordless()]
+        return {"form": form, "next": next_url, "passwordless": passwordless}
 
     def post(self, request: HttpRequest) -> HttpResponse:
         next_url = safe_next_url(request, request.POST.get("next"))
         form = SignInEmailForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "next": next_url or ""}, status=400)
+            return render(request, self.template_name, self._context(form, next_url or ""), status=400)
         flows.signin_pending_start(request, email=form.cleaned_data["email"], next_url=next_url)
         return redirect("accounts:login_password")
 
@@ -119,14 +125,14 @@ class SignInPasswordView(View):
             form.add_error(None, _("This account is locked. Please contact the helpdesk."))
             return render(request, self.template_name, self._context(request, pending, form), status=403)
 
-        method = method_get(form.cleaned_data["method"])
+        method = signin_method_get(form.cleaned_data["method"])
         sub = form.chosen_method_form()
         proved = {"kind": PASSWORD, "at": timezone.now().isoformat()}
         flows.signin_pending_update(
             request, password_proved=proved, user=user.pk, method=method.code,
             remember_me=form.cleaned_data["remember_me"],
         )
-        response = method_start(method, request, user, sub.cleaned_data if sub else {})
+        response = method.start(request, user, sub.cleaned_data if sub else {}) if method.start else None
         if response is None:
             response = flows.signin_redirect(request, flows.signin_complete(request, user=user, proved=[proved]))
         response.set_cookie(METHOD_COOKIE, user.preferred_method or method.code, max_age=365 * 24 * 3600, httponly=True,
@@ -142,6 +148,24 @@ class SignInPasswordView(View):
               "You can also reset your password.") % {"time": when},
         )
         return render(request, self.template_name, self._context(request, pending, form), status=429)
+
+
+@require_POST
+@never_cache
+@csrf_protect
+def signin_other_factor(request: HttpRequest) -> HttpResponse:
+    """"Can't use your device?" on a factor's sign-in step: go to the step of another
+    second factor (or backup) the account holds, the password being proved already."""
+    user = flows.signin_pending_user(request)
+    if user is None:
+        messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
+        return redirect("accounts:login")
+    factor = factor_get(request.POST.get("kind", ""))
+    if (factor is None or factor.kind == PASSWORD or factor.start is None or not factor.is_enabled()
+            or not factor.has_device(user) or factor.is_locked(user)):
+        return redirect("accounts:login_password")
+    flows.signin_pending_update(request, method=factor.kind)
+    return factor.start(request, user, {})
 
 
 @method_decorator(protected, name="dispatch")
@@ -202,7 +226,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=429)
         if form.is_valid():
             throttling.signin_success_record(email=email)
-            session_factor_add(request, kind=PASSWORD)
+            factor_proved(request, kind=PASSWORD)
             return redirect(next_url or "accounts:my_account")
         if "password" in form.errors:
             throttling.signin_failure_record(email=email, ip=ip)
@@ -455,6 +479,49 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": form}, status=400)
     services.user_delete(request=request, user=request.user)
     return render(request, "accounts/deleted.html")
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@csrf_protect
+@login_required
+def panic(request: HttpRequest) -> HttpResponse:
+    """"Supprimer tous mes appareils … (PANIC)": password, then every device of every kind
+    goes, every session ends, an email tells the person."""
+    template = "accounts/panic.html"
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method != "POST":
+        return render(request, template, {"form": form})
+    # The password is checked here: it counts against the sign-in brute-force limits.
+    if throttling.current_password_locked(request):
+        return _too_many_attempts(request, template, {}, form)
+    if not form.is_valid():
+        if "password" in form.errors and request.POST.get("password"):
+            throttling.current_password_failed(request, "panic")
+        return render(request, template, {"form": form}, status=400)
+    throttling.signin_success_record(email=request.user.email)
+    services.user_devices_panic(request=request, user=request.user)
+    return render(request, "accounts/panic_done.html")
+
+
+@never_cache
+@login_required
+def factor_choose(request: HttpRequest) -> HttpResponse:
+    """"Prove it is you": every factor the person holds that fits (the requirement of a
+    step-up, or any for a change of devices), each leading to its own step, then `next`."""
+    next_url = safe_next_url(request, request.GET.get("next")) or reverse("accounts:my_account")
+    requirement = None
+    if request.GET.get("requirement"):
+        try:
+            requirement = Requirement.parse(request.GET["requirement"][:200])
+        except UnknownRequirement:
+            return redirect(next_url)
+        if requirement.is_met_by(session_strengths(request)):
+            return redirect(next_url)
+    usable, locked = factors_to_prove(request, requirement)
+    options = [{"factor": f, "url": f.step_up_url(next_url)} for f in usable]
+    return render(request, "accounts/factor_choose.html", {"options": options, "locked": locked, "next": next_url},
+                  status=200 if options else 403)
 
 
 @never_cache

@@ -4,8 +4,8 @@ user attributes. One function decides it, so per-service policies can extend it.
 from datetime import timezone as dt_timezone
 
 from accounts import conf as accounts_conf
-from accounts.factors import strengths_for
-from traces_gateway.levels import strongest_level
+from accounts.factors import factor_get, strengths_for
+from accounts.strengths import strongest_level
 
 from .models import ServiceTicket
 
@@ -61,6 +61,10 @@ def ticket_attributes(ticket: ServiceTicket, *, release_user_attributes: bool = 
         "authenticationLevel": [ticket_level(ticket)] if ticket_level(ticket) else [],
         "authenticationFactors": [f.get("kind", "") for f in ticket.factors if f.get("kind")],
     }
+    for proved in ticket.factors:
+        factor = factor_get(proved.get("kind", ""))
+        for name, values in (factor.cas_attributes(proved) if factor is not None else {}).items():
+            attributes.setdefault(name, []).extend(values)
     if release_user_attributes and ticket.service is not None:
         user = ticket.sso_session.user
         for name in ticket.service.released_attributes:

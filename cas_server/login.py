@@ -29,7 +29,7 @@ from accounts.factors import session_factor_kinds, strengths_for
 # Set by the sign-in form's "remember me" checkbox: the person's own choice of a long-term
 # SSO session (specification 4.1.1), never a parameter a service can send.
 from accounts.flows import REMEMBER_ME_SESSION_KEY
-from traces_gateway.levels import Requirement, UnknownRequirement
+from accounts.strengths import Requirement, UnknownRequirement
 from traces_gateway.selectors import login_requirement
 
 from . import conf

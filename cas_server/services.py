@@ -15,7 +15,7 @@ from accounts.audit import audit_event_record
 from accounts.factors import PASSWORD, session_factors, session_strength, strengths_for
 from accounts.http import url_parse
 from accounts.models import AuditEvent
-from traces_gateway.levels import Requirement, UnknownRequirement
+from accounts.strengths import Requirement, UnknownRequirement
 from traces_gateway.selectors import login_requirement
 
 from . import conf

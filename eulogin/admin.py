@@ -2,8 +2,9 @@
 
 Django's admin has its own login form, which would skip the brute-force limits and the
 second factor. Here the admin's login page sends people to the two-step sign-in, and the
-admin opens only to a session whose strength is at least EULOGIN_ADMIN_REQUIRED_STRENGTH
-(PASSWORD_SMS outside development): a stolen password does not open the registry.
+admin opens only to a session that meets EULOGIN_ADMIN_REQUIRED_STRENGTH (a strength, a
+list of them or a level; MEDIUM outside development): a stolen password does not
+open the registry.
 """
 
 from urllib.parse import urlencode
@@ -14,12 +15,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.factors import session_factor_kinds, strengths_for
+from accounts.factors import session_strengths
+from accounts.steps import factor_prove_url
+from accounts.strengths import Requirement
+
+
+def admin_requirement() -> Requirement:
+    return Requirement.parse(getattr(settings, "EULOGIN_ADMIN_REQUIRED_STRENGTH", "MEDIUM"))
 
 
 def admin_strength_met(request: HttpRequest) -> bool:
-    required = getattr(settings, "EULOGIN_ADMIN_REQUIRED_STRENGTH", "PASSWORD_SMS")
-    return required in strengths_for(session_factor_kinds(request))
+    return admin_requirement().is_met_by(session_strengths(request))
 
 
 class EuloginAdminSite(admin.AdminSite):
@@ -33,7 +39,5 @@ class EuloginAdminSite(admin.AdminSite):
         next_url = request.GET.get("next") or reverse("admin:index")
         user = request.user
         if user.is_authenticated and user.is_active and user.is_staff and not admin_strength_met(request):
-            from mfa_sms.services import sms_step_up_url
-
-            return redirect(sms_step_up_url(next_url))
+            return redirect(factor_prove_url(request, next_url, admin_requirement()))
         return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")

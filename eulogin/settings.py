@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
 # --- eulogin -----------------------------------------------------------------------------
 # The Django admin opens to sessions of at least this strength: two factors in production;
 # the password alone in development, where the demo admin has no phone.
-EULOGIN_ADMIN_REQUIRED_STRENGTH = env.str("EULOGIN_ADMIN_REQUIRED_STRENGTH", default="PASSWORD" if DEBUG else "PASSWORD_SMS")
+EULOGIN_ADMIN_REQUIRED_STRENGTH = env.str("EULOGIN_ADMIN_REQUIRED_STRENGTH", default="PASSWORD" if DEBUG else "MEDIUM")
 # Email domains whose people are staff ("Interne"); everyone else is "Externe".
 ACCOUNTS_INTERNAL_DOMAINS = env.list("ACCOUNTS_INTERNAL_DOMAINS", default=["eulogin.example.org"])
 # The dev outbox (/dev/outbox/) exists only while a dev backend captures messages.

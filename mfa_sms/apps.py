@@ -7,9 +7,9 @@ class MfaSmsConfig(AppConfig):
     verbose_name = _("SMS second factor")
 
     def ready(self) -> None:
-        from accounts.methods import method_register
+        from accounts.factors import factor_register
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .signin import SMS_METHOD
+        from .factor import sms_factor
 
-        method_register(SMS_METHOD)
+        factor_register(sms_factor())

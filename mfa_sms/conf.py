@@ -32,8 +32,7 @@ DEFAULTS = {
     # After 20 consecutive wrong codes on an account, the SMS method locks for it until an
     # administrator unlocks it (NIST 800-63B allows at most 100) and the person is emailed.
     "MFA_SMS_LOCK_AFTER_FAILURES": 20,
-    # Adding or removing a number when one is confirmed needs an SMS proved this recently.
-    "MFA_SMS_FRESH_VERIFICATION_SECONDS": 10 * 60,
+    # (Adding or removing a number needs a factor proved recently: ACCOUNTS_FRESH_FACTOR_SECONDS.)
     # A new number on an account that had numbers and has none left is confirmed from the
     # account's email: the link works 1 hour, then the session may add a number for 10
     # minutes; at most 3 such emails an hour per account (no mailbox flooding).

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_event_record
-from accounts.factors import SMS, session_factor_add
+from accounts.factors import factor_proved
 from accounts.http import client_ip
 from accounts.models import AuditEvent
 from eulogin.ratelimit import window_hit
@@ -31,6 +31,7 @@ from eulogin.ratelimit import window_hit
 from . import codes, conf, limits
 from .backends import sms_backend_get
 from .backends.base import SmsSendError
+from .factor import SMS
 from .models import Challenge, PhoneDevice, PhoneHistory, SmsMessage, SmsMethodLock
 
 logger = logging.getLogger(__name__)
@@ -108,23 +109,6 @@ def phone_device_remove(*, request: HttpRequest, device: PhoneDevice) -> None:
 def phone_device_rename(*, device: PhoneDevice, label: str) -> None:
     device.name = label[:64]
     device.save(update_fields=["name"])
-
-
-def phone_devices_panic(*, request: HttpRequest, user) -> int:
-    """PANIC: remove every second factor of `user`, end every session (this one too), and
-    tell them by email. Returns how many devices were removed."""
-    from django.contrib.auth import logout
-
-    from accounts.services import user_sessions_end_all
-
-    removed, _detail = PhoneDevice.objects.filter(user=user).delete()
-    removed = _detail.get(PhoneDevice._meta.label, 0)
-    audit_event_record(kind=AuditEvent.Kind.MFA_PANIC, request=request, user=user, removed=removed)
-    account_notice_send(user=user, subject=_("All second factors were removed from your EU Login account"),
-                        template="mfa_sms/email/panic.txt", context={"removed": removed})
-    user_sessions_end_all(user=user, request=request)
-    logout(request)
-    return removed
 
 
 def account_notice_send(*, user, subject: str, template: str, context: dict) -> None:
@@ -360,30 +344,7 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
 
 def session_sms_proved(*, request: HttpRequest, device: PhoneDevice) -> None:
     """Record on a signed-in session that it proved SMS now (step-up, enrolment)."""
-    session_factor_add(request, kind=SMS, phone=device.masked_number)
-
-
-def sms_step_up_url(next_url: str) -> str:
-    """Where to send a signed-in person who must prove SMS (choose a number, enter the
-    code) before going on to `next_url`; the session then holds a fresh SMS factor and
-    strength PASSWORD_SMS."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
-
-
-def session_sms_proved_recently(request: HttpRequest, *, max_age: int | None = None) -> bool:
-    """Whether this session proved SMS within `max_age` seconds (default
-    MFA_SMS_FRESH_VERIFICATION_SECONDS)."""
-    from accounts.factors import session_factors
-
-    max_age = conf.get("MFA_SMS_FRESH_VERIFICATION_SECONDS") if max_age is None else max_age
-    for factor in session_factors(request):
-        if factor["kind"] == SMS:
-            return (timezone.now() - datetime.fromisoformat(factor["at"])).total_seconds() <= max_age
-    return False
+    factor_proved(request, kind=SMS, device=device, phone=device.masked_number)
 
 
 # --- sending -----------------------------------------------------------------------------

@@ -1,13 +1,10 @@
-"""The "Mobile phone + SMS" authentication method on the password step."""
+"""The "Mobile phone + SMS" method on the password step: its start, after the password."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from accounts.methods import AuthenticationMethod
-
 from . import services
-from .forms import SignInPhoneForm
 from .models import Challenge, PhoneDevice
 
 # Why an SMS sign-in cannot go on; shown only after a correct password, and each speaks
@@ -37,12 +34,3 @@ def sms_signin_start(request: HttpRequest, user, extra: dict) -> HttpResponse:
         request.session[services.SESSION_KEY] = {**state, "device": device.pk, "refused": str(refused.message)}
     return redirect("mfa_sms:signin")
 
-
-SMS_METHOD = AuthenticationMethod(
-    code="SMS",
-    label=_("Mobile phone + SMS"),
-    description=_("Send an SMS to a registered mobile phone number for multi-factor authentication."),
-    order=10,
-    form_class=SignInPhoneForm,
-    start=sms_signin_start,
-)

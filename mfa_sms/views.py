@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,15 +17,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from twilio.request_validator import RequestValidator
 
-from accounts import flows, throttling
-from accounts.decorators import recent_authentication_required
-from accounts.forms import PasswordConfirmForm, form_with_error
+from accounts import flows
+from accounts.decorators import fresh_factor_required, recent_authentication_required
+from accounts.factors import factors_enrolled
 from accounts.http import safe_next_url
+from accounts.steps import other_factors
 
 from . import conf, selectors, services
+from .factor import SMS, sms_enrol_url
 from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
 from .models import Challenge, PhoneDevice
 from .phones import phone_format
@@ -64,7 +64,8 @@ _VERIFY_ERRORS = {
 
 
 def _challenge_response(request, *, purpose: str, state: dict | None, device: PhoneDevice | None, on_success,
-                        cancel_url: str, title: str, full_number: bool = False, error: str = "") -> HttpResponse:
+                        cancel_url: str, title: str, full_number: bool = False, error: str = "",
+                        other_factors: list | None = None) -> HttpResponse:
     """The challenge page of every purpose: the number, the code field, "Finaliser",
     "Annuler", and a resend. `on_success()` returns the response after a correct code."""
     form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
@@ -104,6 +105,7 @@ def _challenge_response(request, *, purpose: str, state: dict | None, device: Ph
         "can_verify": bool(state and state.get("challenge")) and not error,
         "can_resend": device is not None and not (error and not state),
         "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
+        "other_factors": other_factors or [],
     }
     if error and status == 200:
         status = 400  # the sign-in cannot go on: say so with a 4xx
@@ -149,41 +151,30 @@ class SignInChallengeView(View):
             problem = PROBLEMS["no_match"]
 
         def success():
-            user = device.user
             services.challenge_state_clear(request)
-            if user.pk != self.pending.get("user"):
-                # The password proved was for another sign-in than this code's: start over.
-                flows.signin_pending_clear(request)
-                return redirect("accounts:login")
-            proved = {"kind": "SMS", "at": timezone.now().isoformat(), "phone": device.masked_number}
-            next_url = flows.signin_complete(request, user=user, proved=[self.pending["password_proved"], proved])
-            otp_login(request, device)  # django-otp: request.user.is_verified()
-            return flows.signin_redirect(request, next_url)
+            return flows.signin_factor_proved(request, user=device.user, kind=SMS, device=device,
+                                              phone=device.masked_number)
 
         return _challenge_response(
             request, purpose=Purpose.SIGNIN, state=self.state if device else None, device=device, on_success=success,
             cancel_url=reverse("accounts:login"), title=_("Challenge code sent by SMS to sign in"),
             error=str(problem) if problem else "",
+            other_factors=other_factors(request, user, current=SMS) if (user := flows.signin_pending_user(request)) else [],
         )
 
 
 # --- "Mon compte": numbers ---------------------------------------------------------------
 
 
-def fresh_sms_verification_required(view):
-    """Once the account has a confirmed number, changing numbers needs an SMS proved in
-    this session within MFA_SMS_FRESH_VERIFICATION_SECONDS (NIST 800-63B: binding a new
-    authenticator needs an existing one)."""
+def email_proof_required(view):
+    """An account that had numbers and has no second factor left (PANIC, or the last one
+    removed) binds a new number only after its email confirms it: the password alone must
+    not be enough to bind one."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if selectors.phone_devices_confirmed(user=request.user):
-            if not services.session_sms_proved_recently(request):
-                return redirect(services.sms_step_up_url(request.get_full_path()))
-        elif selectors.phone_history_exists(user=request.user) and not services.session_email_proved_recently(request):
-            # The account had numbers and has none left (PANIC, or the last one removed):
-            # the password alone must not be enough to bind a new one, so the account's
-            # email confirms it.
+        if (not factors_enrolled(request.user) and selectors.phone_history_exists(user=request.user)
+                and not services.session_email_proved_recently(request)):
             return redirect(f"{reverse('mfa_sms:email_confirm')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
@@ -191,7 +182,7 @@ def fresh_sms_verification_required(view):
 
 
 def sensitive_change(view):
-    return never_cache(csrf_protect(recent_authentication_required(fresh_sms_verification_required(view))))
+    return never_cache(csrf_protect(recent_authentication_required(fresh_factor_required(email_proof_required(view)))))
 
 
 @never_cache
@@ -307,7 +298,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
     devices = selectors.phone_devices_confirmed(user=request.user)
     if not devices:
-        return redirect(next_url or "mfa_sms:phones")
+        # Nothing to prove yet: add a number first (which proves it), then go on.
+        return redirect(sms_enrol_url(next_url) if next_url else reverse("mfa_sms:phones"))
     form = DeviceChoiceForm(request.POST or None, devices=devices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,39 +329,13 @@ def verify_challenge(request: HttpRequest) -> HttpResponse:
     def success():
         services.challenge_state_clear(request)
         services.session_sms_proved(request=request, device=device)
-        otp_login(request, device)
         return redirect(next_url or "accounts:my_account")
 
     return _challenge_response(
         request, purpose=Purpose.VERIFY, state=state, device=device, on_success=success,
         cancel_url=reverse("accounts:my_account"), title=_("Challenge code sent by SMS to confirm it is you"),
+        other_factors=other_factors(request, request.user, current=SMS, next_url=next_url),
     )
-
-
-# --- PANIC -------------------------------------------------------------------------------
-
-
-@sensitive_post_parameters("password")
-@never_cache
-@csrf_protect
-@login_required
-def panic(request: HttpRequest) -> HttpResponse:
-    """"Supprimer tous mes appareils … (PANIC)": password, then every second factor goes,
-    every session ends, an email tells the person."""
-    form = PasswordConfirmForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        # The password is checked here: it counts against the sign-in brute-force limits.
-        if throttling.current_password_locked(request):
-            form = form_with_error(form, _("Too many failed attempts. Please try again later."))
-            return render(request, "mfa_sms/panic.html", {"form": form}, status=429)
-        if not form.is_valid():
-            if "password" in form.errors and request.POST.get("password"):
-                throttling.current_password_failed(request, "panic")
-            return render(request, "mfa_sms/panic.html", {"form": form}, status=400)
-        throttling.signin_success_record(email=request.user.email)
-        services.phone_devices_panic(request=request, user=request.user)
-        return render(request, "mfa_sms/panic_done.html")
-    return render(request, "mfa_sms/panic.html", {"form": form})
 
 
 # --- a new number on an account that had numbers: confirmed from the email --------------

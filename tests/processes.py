@@ -205,6 +205,7 @@ def product_env(*, redis: RedisServer | None = None, broker: RedisServer | None 
     env.update({
         "DATABASE_URL": test_database_url(), "DATABASE_CONN_MAX_AGE": "0", "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "false", "CELERY_TASK_ALWAYS_EAGER": "false", "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "eulogin.settings",  # the product's own, not the tests
     })
     if redis is not None:
         env["REDIS_URL"] = redis.url(0)

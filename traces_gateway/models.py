@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .levels import Requirement, UnknownRequirement
+from accounts.strengths import Requirement, UnknownRequirement
 
 
 def requirement_validate(value: str) -> None:

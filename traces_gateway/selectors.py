@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .levels import Requirement
+from accounts.strengths import Requirement
+
 from .models import StrengthRule
 
 

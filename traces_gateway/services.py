@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .levels import Requirement
+from accounts.strengths import Requirement
 
 STEP_UP_SESSION_KEY = "eulogin_step_up"
 

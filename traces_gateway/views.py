@@ -1,23 +1,17 @@
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.factors import session_factor_kinds, strengths_for
+from accounts.factors import factors_meeting, session_factor_kinds, session_strengths
 from accounts.http import safe_next_url
+from accounts.steps import factor_prove_url, factors_to_prove
+from accounts.strengths import Requirement, UnknownRequirement
 from cas_server.models import Service
-from mfa_sms.selectors import phone_devices_confirmed
-from mfa_sms.services import sms_method_is_locked, sms_step_up_url
 
-from .levels import Requirement, UnknownRequirement
 from .selectors import service_rule_in_effect
 from .services import step_up_state
-
-# The second factor this server offers: a requirement it satisfies can be met by SMS.
-SMS_STRENGTHS = strengths_for({"PASSWORD", "SMS"})
 
 
 def _context(request: HttpRequest, state: dict) -> dict:
@@ -26,38 +20,53 @@ def _context(request: HttpRequest, state: dict) -> dict:
     return {"service": service, "since": rule.effective_from if rule else None}
 
 
+def _requirement(state: dict) -> Requirement | None:
+    try:
+        return Requirement.parse(state.get("requirement", ""))
+    except UnknownRequirement:
+        return None
+
+
 @never_cache
 @login_required
 def step_up(request: HttpRequest) -> HttpResponse:
     """A signed-in person whose sign-in is too weak for the service they are going to:
-    prove the SMS factor on a registered phone, or register one first (the seed's
-    enrolment), then go on to the service without starting over."""
+    prove a second factor they hold that meets the service's requirement, or register one
+    first (the seed's guided enrolment), then go on to the service without starting over."""
     state = step_up_state(request)
     if not state:
         return redirect("accounts:home")
     next_url = safe_next_url(request, state.get("next")) or reverse("accounts:home")
-    try:
-        requirement = Requirement.parse(state.get("requirement", ""))
-    except UnknownRequirement:
-        return redirect(next_url)
-    if requirement.is_met_by(strengths_for(session_factor_kinds(request))):
+    requirement = _requirement(state)
+    if requirement is None or requirement.is_met_by(session_strengths(request)):
         return redirect(next_url)
     context = {**_context(request, state), "next": next_url}
-    if not requirement.is_met_by(SMS_STRENGTHS):
+    candidates = factors_meeting(requirement, proved=session_factor_kinds(request))
+    if not candidates:
         return render(request, "traces_gateway/method_unavailable.html", context, status=403)
-    if sms_method_is_locked(user=request.user):
-        return render(request, "traces_gateway/sms_locked.html", context, status=403)
-    if phone_devices_confirmed(user=request.user):
-        return redirect(sms_step_up_url(next_url))
-    add_phone = reverse("mfa_sms:phone_add") + "?" + urlencode(
-        {"next": next_url, "cancel": reverse("traces_gateway:step_up_cancelled")}
-    )
-    return render(request, "traces_gateway/two_factor_required.html", {**context, "add_phone_url": add_phone})
+    usable, _held_locked = factors_to_prove(request, requirement)
+    if usable:
+        return redirect(factor_prove_url(request, next_url, requirement))
+    locked = [f for f in candidates if f.is_locked(request.user)]
+    if locked:
+        return render(request, "traces_gateway/factor_locked.html", {**context, "locked": locked}, status=403)
+    cancel = reverse("traces_gateway:step_up_cancelled")
+    options = [{"factor": f, "url": f.enrol_url(next_url, cancel)} for f in candidates if f.enrol_url is not None]
+    return render(request, "traces_gateway/two_factor_required.html", {**context, "options": options})
 
 
 @never_cache
 @login_required
 def step_up_cancelled(request: HttpRequest) -> HttpResponse:
-    """"Annuler" on the guided enrolment: say why the service cannot be reached yet."""
+    """"Annuler" on the guided enrolment: say why the service cannot be reached yet, and
+    where the second factors it accepts are managed."""
     state = step_up_state(request) or {}
-    return render(request, "traces_gateway/step_up_cancelled.html", _context(request, state))
+    requirement = _requirement(state)
+    pages = []
+    for factor in factors_meeting(requirement, proved=session_factor_kinds(request)) if requirement else []:
+        if factor.tile is not None:
+            try:
+                pages.append({"title": factor.tile.title, "url": reverse(factor.tile.url_name)})
+            except NoReverseMatch:
+                continue
+    return render(request, "traces_gateway/step_up_cancelled.html", {**_context(request, state), "pages": pages})

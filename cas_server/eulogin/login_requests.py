@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from traces_gateway.levels import UnknownRequirement
+from accounts.strengths import UnknownRequirement
 from traces_gateway.selectors import login_requirement
 
 from .. import conf as cas_conf

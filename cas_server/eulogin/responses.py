@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from lxml import etree
 
-from accounts.factors import PASSWORD, SMS
+from accounts.factors import factor_get
 
 from ..attributes import ticket_level, ticket_strengths, user_identifier
 from ..models import ServiceTicket
@@ -76,11 +76,10 @@ def success_fields(result: ValidationResult, *, user_details: bool = True, group
         fields["groups"] = user_groups(user, groups)
     fields["strengths"] = ticket_strengths(ticket)
     factors = []
-    for factor in ticket.factors:
-        if factor.get("kind") == PASSWORD:
-            factors.append(("moniker", user.email))
-        elif factor.get("kind") == SMS and factor.get("phone") and user_details:
-            factors.append(("mobilePhoneNumber", factor["phone"]))
+    for proved in ticket.factors:
+        factor = factor_get(proved.get("kind", ""))
+        if factor is not None:
+            factors.extend(factor.eulogin_factors(proved, user=user, user_details=user_details))
     fields["authenticationFactors"] = factors
     fields["loginDate"] = _iso(ticket.authenticated_at)
     fields["sso"] = "false" if ticket.from_new_login else "true"

@@ -124,12 +124,13 @@ def test_deleting_erases_the_person_ends_every_session_and_sends_a_confirmation(
 
 
 def test_the_preferred_method_is_chosen_first_on_the_next_sign_in(user, signed_in_client, password, monkeypatch):
-    from accounts import methods
+    from accounts import factors
 
     # A second method that the password alone completes, so the choice is visible.
     code = "ZZTEST"
-    monkeypatch.setitem(methods._registry, code,
-                        methods.AuthenticationMethod(code=code, label="Test", description="", order=999))
+    monkeypatch.setitem(factors._registry, code,
+                        factors.Factor(kind=code, label="Test", description="", order=999,
+                                       start=lambda request, user, extra: None))
     signed_in_client.post(reverse("accounts:configure"), {"preferred_language": "", "preferred_method": code})
     signed_in_client.post(reverse("accounts:logout"))
     signed_in_client.post(reverse("accounts:login"), {"email": user.email})

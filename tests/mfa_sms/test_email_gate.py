@@ -27,7 +27,7 @@ def _link(to: str) -> str:
 def test_panic_then_adding_a_phone_needs_the_email_link(client, user, password, phone):
     PhoneHistory.objects.create(user=user)
     sign_in(client, user.email, password)
-    assert client.post(reverse("mfa_sms:panic"), {"password": password}).status_code == 200
+    assert client.post(reverse("accounts:panic"), {"password": password}).status_code == 200
     assert not PhoneDevice.objects.filter(user=user).exists()
 
     sign_in(client, user.email, password)
@@ -53,7 +53,7 @@ def test_the_password_alone_cannot_reach_two_factor_strength_after_panic(client,
     service = "https://traces.example.org/app"
     next_url = query_value(cas_login(client, service)["Location"], "next")
     sign_in(client, user.email, password, next_url=next_url)
-    client.post(reverse("mfa_sms:panic"), {"password": password})
+    client.post(reverse("accounts:panic"), {"password": password})
     next_url = query_value(cas_login(client, service)["Location"], "next")
     sign_in(client, user.email, password, next_url=next_url)
     step_up = client.get(client.get(next_url)["Location"])
@@ -97,7 +97,7 @@ def test_emails_are_limited_per_account(client, user, password, settings):
 def test_panic_passwords_count_against_the_sign_in_limits(client, user, password, phone, settings):
     settings.ACCOUNTS_LOCKOUT_ACCOUNT_FREE_FAILURES = 3
     sign_in(client, user.email, password)
-    statuses = [client.post(reverse("mfa_sms:panic"), {"password": f"guess {i}"}).status_code for i in range(5)]
+    statuses = [client.post(reverse("accounts:panic"), {"password": f"guess {i}"}).status_code for i in range(5)]
     assert statuses[:3] == [400, 400, 400] and statuses[-1] == 429
-    assert client.post(reverse("mfa_sms:panic"), {"password": password}).status_code == 429
+    assert client.post(reverse("accounts:panic"), {"password": password}).status_code == 429
     assert PhoneDevice.objects.filter(user=user).exists()

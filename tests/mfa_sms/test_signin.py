@@ -151,7 +151,7 @@ def test_the_sms_is_written_in_the_language_of_the_page(client, sms_signin):
 
 
 def test_the_step_up_url_leads_to_a_session_with_strength_password_sms(signed_in_client, phone):
-    from mfa_sms.services import sms_step_up_url
+    from mfa_sms.factor import sms_step_up_url
 
     url = sms_step_up_url("/account/my-account/")
     signed_in_client.post(url, {"device": phone.pk, "next": "/account/my-account/"})

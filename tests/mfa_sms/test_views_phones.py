@@ -20,7 +20,7 @@ def add_number(client, number="+33 6 12 34 56 78", label="Work"):
 def test_the_my_account_tiles_lead_to_phones_and_panic(signed_in_client):
     page = signed_in_client.get(reverse("accounts:my_account")).content.decode()
     assert reverse("mfa_sms:phones") in page
-    assert reverse("mfa_sms:panic") in page
+    assert reverse("accounts:panic") in page
 
 
 def test_adding_a_first_number_sends_a_code_and_finalise_confirms_it(signed_in_client, user):
@@ -65,7 +65,7 @@ def test_unusable_numbers_are_refused_with_a_reason(signed_in_client, typed, rea
 
 def test_a_number_already_confirmed_is_refused(signed_in_client, user, phone, settings):
     # The session proved SMS a moment ago (so the fresh-verification gate is open).
-    from accounts.factors import SMS
+    from mfa_sms.factor import SMS
 
     session = signed_in_client.session
     session["eulogin_factors"] = session["eulogin_factors"] + [{"kind": SMS, "at": timezone.now().isoformat()}]
@@ -133,7 +133,7 @@ def test_a_label_can_be_changed(signed_in_client, phone):
 
 
 def test_panic_needs_the_password(signed_in_client, user, phone):
-    response = signed_in_client.post(reverse("mfa_sms:panic"), {"password": "not it at all"})
+    response = signed_in_client.post(reverse("accounts:panic"), {"password": "not it at all"})
     assert response.status_code == 400
     assert PhoneDevice.objects.filter(user=user).exists()
 
@@ -147,7 +147,7 @@ def test_panic_removes_every_phone_ends_every_session_and_emails(client, signed_
     sign_in(other_browser, user.email)
     assert UserSession.objects.filter(user=user).count() == 2
     mail.outbox.clear()
-    response = signed_in_client.post(reverse("mfa_sms:panic"), {"password": password})
+    response = signed_in_client.post(reverse("accounts:panic"), {"password": password})
     assert response.status_code == 200
     assert not PhoneDevice.objects.filter(user=user).exists()
     assert not UserSession.objects.filter(user=user).exists()

@@ -1,6 +1,6 @@
 import pytest
 
-from traces_gateway.levels import (
+from accounts.strengths import (
     BASIC,
     HIGH,
     MEDIUM,

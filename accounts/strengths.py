@@ -2,7 +2,10 @@
 
 A strength names the factors of a sign-in (PASSWORD, PASSWORD_SMS, ...). A level groups
 strengths: BASIC (password alone), MEDIUM (password and a second factor), HIGH (hardware
-tokens; none exists here yet). Accepting a level accepts every level above it.
+tokens). Accepting a level accepts every level above it. Every name EU Login uses is known
+here, offered or not, so a policy can name it; which strengths this server can produce
+comes from the factor registry (accounts.factors).
+
 A requirement is a set of accepted strengths; combining two requirements keeps the stricter,
 so a service can make a policy stricter but never looser.
 """
@@ -10,31 +13,32 @@ so a service can make a policy stricter but never looser.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from accounts.factors import strengths_for
-
 BASIC, MEDIUM, HIGH = "BASIC", "MEDIUM", "HIGH"
 LEVELS = [BASIC, MEDIUM, HIGH]  # weakest first
 
+NONE = ""
+PASSWORD = "PASSWORD"
 STRENGTHS_BY_LEVEL: dict[str, list[str]] = {
-    BASIC: ["PASSWORD"],
+    BASIC: [PASSWORD],
     MEDIUM: ["PASSWORD_SMS", "PASSWORD_SOFTWARE_TOKEN", "PASSWORD_MOBILE_APP", "PASSWORD_WEBAUTHN"],
     HIGH: ["PASSWORD_TOKEN", "PASSWORD_TOKEN_CRAM"],
 }
 ALL_STRENGTHS = [s for level in LEVELS for s in STRENGTHS_BY_LEVEL[level]]
 LEVEL_OF_STRENGTH = {s: level for level, strengths in STRENGTHS_BY_LEVEL.items() for s in strengths}
 
-# The strengths this server can actually produce today (see accounts.factors).
-AVAILABLE_STRENGTHS = frozenset(strengths_for({"PASSWORD", "SMS"}))
+
+def available_strengths() -> frozenset[str]:
+    """The strengths this server can produce now: the password's and those of every
+    enabled factor registered in accounts.factors."""
+    from .factors import factors_enabled
+
+    return frozenset({PASSWORD} | {f.strength for f in factors_enabled() if f.strength})
 
 
 def strengths_at_or_above(level: str) -> frozenset[str]:
     """Every strength of `level` and of the levels above it."""
     index = LEVELS.index(level)
     return frozenset(s for lvl in LEVELS[index:] for s in STRENGTHS_BY_LEVEL[lvl])
-
-
-def level_of(strength: str) -> str | None:
-    return LEVEL_OF_STRENGTH.get(strength)
 
 
 def strongest_level(strengths: Iterable[str]) -> str | None:
@@ -99,11 +103,7 @@ class Requirement:
     @property
     def is_achievable(self) -> bool:
         """Whether any method on this server can produce an accepted strength."""
-        return bool(self.accepted & AVAILABLE_STRENGTHS)
-
-    @property
-    def needs_second_factor(self) -> bool:
-        return "PASSWORD" not in self.accepted
+        return bool(self.accepted & available_strengths())
 
     def __str__(self) -> str:
         return ",".join(s for s in ALL_STRENGTHS if s in self.accepted)

@@ -1,0 +1,40 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.factors import Factor
+from accounts.tiles import Tile
+
+FAKE = "FAKE"
+
+
+def _tokens(user):
+    from .models import FakeToken
+
+    return FakeToken.objects.filter(user=user)
+
+
+def _start(request, user, extra):
+    return redirect("fake_factor:signin")
+
+
+def fake_factor() -> Factor:
+    return Factor(
+        kind=FAKE,
+        strength="PASSWORD_MOBILE_APP",
+        label="Fake token",
+        description="A code typed by hand (tests only).",
+        order=50,
+        start=_start,
+        has_device=lambda user: _tokens(user).filter(confirmed=True).exists(),
+        devices=_tokens,
+        enrol_url=lambda next_url, cancel: reverse("fake_factor:enrol") + "?" + urlencode({"next": next_url,
+                                                                                          "cancel": cancel}),
+        step_up_url=lambda next_url: reverse("fake_factor:verify") + "?" + urlencode({"next": next_url}),
+        enrol_label="Add a fake token",
+        enrol_html_id="add-fake",
+        tile=Tile("fake-tokens", "Manage my fake tokens", "Add or remove fake tokens.", "fake_factor:tokens", order=45),
+        eulogin_factors=lambda proved, *, user, user_details=True: [("fakeToken", proved.get("token", ""))],
+        cas_attributes=lambda proved: {"fakeToken": [proved.get("token", "")]},
+    )
