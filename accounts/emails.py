@@ -21,9 +21,21 @@ def email_language(language: str | None) -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def email_subject_register(template: str, subject) -> None:
+    """Another app's email: `template` is "<app>/<name>", rendered from
+    <app>/email/<name>.txt, under the (lazily translated) `subject`."""
+    SUBJECTS[template] = subject
+
+
+def _template_path(template: str) -> str:
+    app, _sep, name = template.rpartition("/")
+    return f"{app or 'accounts'}/email/{name}.txt"
+
+
 def email_send(*, to: str, template: str, language: str | None, context: dict | None = None) -> None:
-    """Render accounts/email/<template>.txt in `language` and send it to `to`."""
+    """Render accounts/email/<template>.txt (or <app>/email/<name>.txt for "<app>/<name>")
+    in `language` and send it to `to`."""
     with translation.override(email_language(language)):
         subject = str(SUBJECTS[template])
-        body = render_to_string(f"accounts/email/{template}.txt", context or {})
+        body = render_to_string(_template_path(template), context or {})
     send_mail(subject, body, None, [to])

@@ -5,17 +5,19 @@ either completes the sign-in or hands over to the chosen factor's step (its `sta
 completes it with `signin_factor_proved` once its factor is proved.
 """
 
+import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 
 from . import conf, factors, throttling
 from .audit import audit_event_record
-from .http import safe_next_url
+from .http import client_ip, safe_next_url
 from .language import language_cookie_set
 from .models import AuditEvent
 
@@ -83,6 +85,55 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
         strength=factors.session_strength(request),
     )
     return next_url
+
+
+class Refused(enum.Enum):
+    THROTTLED = "throttled"  # too many failures: paused until `locked_until`
+    WRONG = "wrong"  # the email or the password is wrong (never which)
+    ACCOUNT_LOCKED = "account_locked"  # locked by an administrator
+
+
+@dataclass
+class PasswordOutcome:
+    """What the password step came to: refused (why, and until when), or the response
+    that goes on (the chosen factor's step, or the completed sign-in)."""
+
+    refused: Refused | None = None
+    locked_until: datetime | None = None
+    response: HttpResponse | None = None
+    user: object = None
+    method: str = ""
+
+
+def signin_password_step(request: HttpRequest, *, email: str, password: str, method, extra: dict,
+                         remember_me: bool) -> PasswordOutcome:
+    """Step 2 of the sign-in: the password of the pending sign-in's `email`, and the chosen
+    `method` (a registered factor). Brute-force limits (per account and per address) are
+    checked before the password and counted after a failure; every outcome is audited.
+    Once the password is right, the method's `start` takes over; without one (the password
+    alone) the sign-in completes here."""
+    ip = client_ip(request)
+    locked_until = throttling.signin_locked_until(email=email, ip=ip)
+    if locked_until:
+        audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, email=email, reason="throttle")
+        return PasswordOutcome(refused=Refused.THROTTLED, locked_until=locked_until)
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        locked_until = throttling.signin_failure_record(email=email, ip=ip)
+        audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, email=email)
+        if locked_until:
+            audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, email=email, reason="throttle")
+            return PasswordOutcome(refused=Refused.THROTTLED, locked_until=locked_until)
+        return PasswordOutcome(refused=Refused.WRONG)
+    if user.locked_at:
+        audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, user=user, reason="admin")
+        return PasswordOutcome(refused=Refused.ACCOUNT_LOCKED)
+    proved = factors.factor_record(kind=factors.PASSWORD)
+    signin_pending_update(request, password_proved=proved, user=user.pk, method=method.code, remember_me=remember_me)
+    response = method.start(request, user, extra) if method.start else None
+    if response is None:
+        response = signin_redirect(request, signin_complete(request, user=user, proved=[proved]))
+    return PasswordOutcome(response=response, user=user, method=method.code)
 
 
 def signin_pending_user(request: HttpRequest):

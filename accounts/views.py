@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,41 +105,26 @@ class SignInPasswordView(View):
         if not form.is_valid():
             return render(request, self.template_name, self._context(request, pending, form), status=400)
 
-        email, ip = pending["email"], client_ip(request)
-        locked_until = throttling.signin_locked_until(email=email, ip=ip)
-        if locked_until:
-            return self._locked(request, pending, form, email, locked_until)
-
-        user = authenticate(request, username=email, password=form.cleaned_data["password"])
-        if user is None:
-            locked_until = throttling.signin_failure_record(email=email, ip=ip)
-            audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, email=email)
-            if locked_until:
-                return self._locked(request, pending, form, email, locked_until)
-            form.add_error(None, _("The email address or the password is incorrect."))
-            return render(request, self.template_name, self._context(request, pending, form), status=400)
-
-        if user.locked_at:
-            audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, user=user, reason="admin")
-            form.add_error(None, _("This account is locked. Please contact the helpdesk."))
-            return render(request, self.template_name, self._context(request, pending, form), status=403)
-
-        method = signin_method_get(form.cleaned_data["method"])
         sub = form.chosen_method_form()
-        proved = {"kind": PASSWORD, "at": timezone.now().isoformat()}
-        flows.signin_pending_update(
-            request, password_proved=proved, user=user.pk, method=method.code,
+        outcome = flows.signin_password_step(
+            request, email=pending["email"], password=form.cleaned_data["password"],
+            method=signin_method_get(form.cleaned_data["method"]), extra=sub.cleaned_data if sub else {},
             remember_me=form.cleaned_data["remember_me"],
         )
-        response = method.start(request, user, sub.cleaned_data if sub else {}) if method.start else None
-        if response is None:
-            response = flows.signin_redirect(request, flows.signin_complete(request, user=user, proved=[proved]))
-        response.set_cookie(METHOD_COOKIE, user.preferred_method or method.code, max_age=365 * 24 * 3600, httponly=True,
-                            secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+        if outcome.refused is flows.Refused.THROTTLED:
+            return self._locked(request, pending, form, outcome.locked_until)
+        if outcome.refused is flows.Refused.WRONG:
+            form.add_error(None, _("The email address or the password is incorrect."))
+            return render(request, self.template_name, self._context(request, pending, form), status=400)
+        if outcome.refused is flows.Refused.ACCOUNT_LOCKED:
+            form.add_error(None, _("This account is locked. Please contact the helpdesk."))
+            return render(request, self.template_name, self._context(request, pending, form), status=403)
+        response = outcome.response
+        response.set_cookie(METHOD_COOKIE, outcome.user.preferred_method or outcome.method, max_age=365 * 24 * 3600,
+                            httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
         return response
 
-    def _locked(self, request, pending, form, email, locked_until) -> HttpResponse:
-        audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, email=email, reason="throttle")
+    def _locked(self, request, pending, form, locked_until) -> HttpResponse:
         when = formats.date_format(timezone.localtime(locked_until), "DATETIME_FORMAT")
         form.add_error(
             None,

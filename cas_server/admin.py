@@ -2,8 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from traces_gateway.models import StrengthRule
-
 from . import conf
 from .models import LoginRequest, Service, ServiceTicket, SsoSession
 
@@ -24,18 +22,10 @@ class ServiceForm(forms.ModelForm):
         self.fields["released_attributes"].choices = [(n, n) for n in conf.get("CAS_RELEASABLE_ATTRIBUTES")]
 
 
-class StrengthRuleInline(admin.TabularInline):
-    """The service's policy: from each date on, the level or strengths it requires."""
-
-    model = StrengthRule
-    extra = 0
-    fields = ("effective_from", "requirement", "note")
-
-
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
-    inlines = [StrengthRuleInline]
+    inlines = []  # apps add theirs (traces_gateway: the service's strength rules)
     list_display = ("name", "match_kind", "pattern", "enabled", "evaluation_order", "dialect", "proxy_allowed",
                     "slo_enabled")
     list_filter = ("enabled", "match_kind", "proxy_allowed")

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostErro
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from .services import INTERNAL_ERROR, INVALID_REQUEST
+from .results import INTERNAL_ERROR, INVALID_REQUEST
 
 logger = logging.getLogger(__name__)
 

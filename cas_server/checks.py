@@ -34,19 +34,3 @@ def cas_limits_check(app_configs, **kwargs):
     if conf.get("CAS_REMEMBER_ME_SECONDS") > 90 * 24 * 3600:
         problems.append(Error("CAS_REMEMBER_ME_SECONDS may not exceed 3 months (CAS specification 4.1.5).", id="cas.E003"))
     return problems
-
-
-@register()
-def cas_eulogin_assurance_check(app_configs, **kwargs):
-    """Every domain code needs an assurance level of EU Login's scale."""
-    from .eulogin import conf as eulogin_conf
-
-    levels = eulogin_conf.get("CAS_EULOGIN_ASSURANCE_BY_DOMAIN")
-    if not isinstance(levels, dict) or set(levels) != {"internal", "external"} or any(
-        value not in (0, 10, 20, 30, 40) for value in levels.values()
-    ):
-        return [Error(
-            "CAS_EULOGIN_ASSURANCE_BY_DOMAIN must give 'internal' and 'external' a level among 0, 10, 20, 30, 40.",
-            id="cas.E004",
-        )]
-    return []

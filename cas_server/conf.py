@@ -50,6 +50,9 @@ DEFAULTS = {
     "CAS_RELEASABLE_ATTRIBUTES": ["email", "firstName", "lastName", "domain", "locale"],
     # The name of the issuer in SAML 1.1 assertions.
     "CAS_SAML_ISSUER": "eulogin",
+    # Relying-service policy (see policy.py): dotted paths, like EMAIL_BACKEND.
+    "CAS_REQUIREMENT_RESOLVER": "cas_server.policy.requirement_from_parameters",
+    "CAS_STEP_UP_HANDLER": "cas_server.policy.step_up_to_factor",
 }
 
 

@@ -30,12 +30,13 @@ from accounts.factors import session_factor_kinds, strengths_for
 # SSO session (specification 4.1.1), never a parameter a service can send.
 from accounts.flows import REMEMBER_ME_SESSION_KEY
 from accounts.strengths import Requirement, UnknownRequirement
-from traces_gateway.selectors import login_requirement
 
 from . import conf
+from .dialects import login_parameter_sources
 from .models import Service, SsoSession
+from .policy import login_requirement
 from .selectors import service_for_url, service_url_acceptable, sso_session_for_request
-from .services import session_authenticated_at
+from .sso import session_authenticated_at
 
 RESUME_SALT = "cas.login.resume"
 # A resume token outlives the longest sign-in the accounts app allows, plus 5 minutes.
@@ -103,10 +104,9 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
     Returns (params, "") or (None, error message). A `loginRequestId` (EU Login login
     transaction) stands for the parameters stored by /cas/login/init, taken once.
     """
-    if "loginRequestId" in query:
-        from .eulogin.login_requests import login_request_take
-
-        return login_request_take(query.get("loginRequestId", ""))
+    for name, take in login_parameter_sources.items():
+        if name in query:
+            return take(query.get(name, ""))
     if "resume" in query:
         token = query.get("resume", "")[:4096]
         try:

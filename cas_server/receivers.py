@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from accounts.signals import session_ended, session_key_rotated
 
-from .services import sso_sessions_end_for_session, sso_sessions_rekey
+from .sso import sso_sessions_end_for_session, sso_sessions_rekey
 
 
 @receiver(session_ended, dispatch_uid="cas.session_ended")

@@ -1,6 +1,6 @@
 """Rendering of validation and proxy responses: CAS 1 text, CAS 2/3 XML and JSON, SAML 1.1.
 
-Rendering only: what to say is decided by services.py and attributes.py.
+Rendering only: what to say is decided by validation.py, proxy.py and attributes.py.
 """
 
 import json
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import conf
 from .attributes import ticket_attributes, user_identifier
-from .services import ProxyResult, ValidationResult
+from .results import ProxyResult, ValidationResult
 
 CAS_NS = "http://www.yale.edu/tp/cas"
 

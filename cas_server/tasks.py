@@ -6,7 +6,8 @@ from celery.signals import worker_ready
 from eulogin.queue import task_enqueue
 
 from . import conf
-from .services import SloDeliveryError, cas_purge, slo_send
+from .slo import SloDeliveryError, slo_send
+from .sso import cas_purge
 
 
 @shared_task(name="cas.slo_send", bind=True, ignore_result=True, acks_late=True)

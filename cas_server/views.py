@@ -1,4 +1,4 @@
-"""The /cas/* endpoints. Thin: parse, call login.py / services.py, render."""
+"""The /cas/* endpoints. Thin: parse, call login.py / sso.py / validation.py / proxy.py, render."""
 
 import logging
 from xml.etree.ElementTree import ParseError
@@ -15,13 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import url_parse
 from accounts.language import language_cookie_write
 from accounts.services import user_signout
-from traces_gateway.services import step_up_start
 
 from . import conf
 from .backchannel import backchannel
 from .backchannel import no_store as _no_store
-from .eulogin.responses import eulogin_validation_response
-from .eulogin.validation import GROUPS_MAX_LENGTH, eulogin_dialect_chosen
+from .dialects import validation_render
 from .login import (
     LoginDecision,
     Outcome,
@@ -32,21 +30,14 @@ from .login import (
     login_signin_url,
     remember_me_chosen,
 )
+from .policy import step_up_url
+from .proxy import proxy_ticket_issue
 from .responses import cas1_response, proxy_response, saml_response, validation_response
+from .results import INVALID_REQUEST, ProxyResult, ValidationResult
 from .selectors import service_for_url, service_url_parse, sso_session_from_cookie
-from .services import (
-    INVALID_REQUEST,
-    ProxyResult,
-    ValidationResult,
-    proxy_ticket_issue,
-    service_ticket_issue,
-    service_url_with_ticket,
-    sso_session_end,
-    sso_session_establish,
-    ticket_consume,
-    ticket_validate,
-)
+from .sso import sso_session_end, sso_session_establish
 from .tickets import ticket_kind
+from .validation import service_ticket_issue, service_url_with_ticket, ticket_consume, ticket_validate
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +111,7 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.SIGN_IN:
         return _no_store(redirect(login_signin_url(params)))
     if decision.outcome is Outcome.STEP_UP:
-        return _no_store(redirect(step_up_start(
+        return _no_store(redirect(step_up_url(
             request=request, service=decision.service, requirement=decision.requirement,
             next_url=login_resume_url(params),
         )))
@@ -208,12 +199,8 @@ def _validate(query, request: HttpRequest, *, allow_proxy_tickets: bool, with_at
         request=request, ticket_value=ticket, service_url=query.get("service", ""), renew=_renew(query),
         pgt_url=query.get("pgtUrl", ""), allow_proxy_tickets=allow_proxy_tickets,
     )
-    if eulogin_dialect_chosen(result, query.get("service", "")):
-        # The registered service chose EU Login's form (its clients expect it).
-        return eulogin_validation_response(
-            result, fmt=fmt, user_details=True, groups=(query.get("groups") or "")[:GROUPS_MAX_LENGTH].strip(),
-        )
-    return validation_response(result, fmt=fmt, with_attributes=with_attributes)
+    # A dialect answers in its own form when the registered service chose it.
+    return validation_render(request, query, result, fmt) or validation_response(result, fmt=fmt, with_attributes=with_attributes)
 
 
 @backchannel(_cas1_error)

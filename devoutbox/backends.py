@@ -17,8 +17,3 @@ class EmailBackend(BaseEmailBackend):
             )
             count += 1
         return count
-
-
-def outbox_sms_record(*, to: str, body: str) -> OutboxMessage:
-    """For SMS backends: put one SMS in the dev outbox."""
-    return OutboxMessage.objects.create(channel=OutboxMessage.Channel.SMS, to=to, body=body)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "mfa_sms",
     "cas_server",
+    "cas_server.eulogin",  # EU Login's dialect of CAS, built on the core (registers itself)
     "traces_gateway",
     "devoutbox",
 ]
@@ -288,7 +289,7 @@ CELERY_BEAT_SCHEDULE["rate-windows-purge"] = {"task": "accounts.tasks.rate_windo
 # The SMS backend, a dotted path like EMAIL_BACKEND: the dev outbox when DEBUG is on,
 # Twilio otherwise (mfa_sms/backends/: console, filebased, locmem, outbox, twilio).
 SMS_BACKEND = env.str(
-    "SMS_BACKEND", default="mfa_sms.backends.outbox.SmsBackend" if DEBUG else "mfa_sms.backends.twilio.SmsBackend"
+    "SMS_BACKEND", default="devoutbox.sms.SmsBackend" if DEBUG else "mfa_sms.backends.twilio.SmsBackend"
 )
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -325,3 +326,9 @@ CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 
 # --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---
 TRACES_SERVICE_URL = env.str("TRACES_SERVICE_URL", default="http://127.0.0.1:8001/")
+
+# Relying-service policy plugs into the CAS server here (cas_server/policy.py): TRACES NT's
+# dated strength rules decide what a sign-in must have proved, and its step-up page leads
+# the person to it.
+CAS_REQUIREMENT_RESOLVER = "traces_gateway.selectors.login_requirement"
+CAS_STEP_UP_HANDLER = "traces_gateway.services.step_up_start"

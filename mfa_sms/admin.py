@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .locks import sms_method_unlock
 from .models import PhoneDevice, SmsMessage, SmsMethodLock
 from .phones import phone_mask
-from .services import sms_method_unlock
 
 
 @admin.register(PhoneDevice)

@@ -18,7 +18,7 @@ def _has_device(user) -> bool:
 
 
 def _is_locked(user) -> bool:
-    from .services import sms_method_is_locked
+    from .locks import sms_method_is_locked
 
     return sms_method_is_locked(user=user)
 

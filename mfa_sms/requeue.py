@@ -22,8 +22,8 @@ from django.utils import timezone
 from eulogin.queue import task_enqueue
 
 from . import codes, conf
+from .delivery import _body_hash
 from .models import Challenge, SmsMessage
-from .services import _body_hash
 
 logger = logging.getLogger(__name__)
 

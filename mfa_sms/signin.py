@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import flows
 from .models import Challenge, PhoneDevice
 
 # Why an SMS sign-in cannot go on; shown only after a correct password, and each speaks
@@ -22,15 +22,15 @@ def sms_signin_start(request: HttpRequest, user, extra: dict) -> HttpResponse:
     `user`'s confirmed numbers, then show the challenge page."""
     devices = PhoneDevice.objects.filter(user=user, confirmed=True)
     device = devices.filter(number=extra.get("phone", "")).first()
-    services.challenge_state_clear(request)
+    flows.challenge_state_clear(request)
     state = {"purpose": Challenge.Purpose.SIGNIN, "user": user.pk}
     if device is None:
         state["problem"] = "no_match" if devices.exists() else "no_phone"
-        request.session[services.SESSION_KEY] = state
+        request.session[flows.SESSION_KEY] = state
         return redirect("mfa_sms:signin")
     try:
-        services.challenge_issue(request=request, device=device, purpose=Challenge.Purpose.SIGNIN)
-    except services.SmsRefused as refused:
-        request.session[services.SESSION_KEY] = {**state, "device": device.pk, "refused": str(refused.message)}
+        flows.challenge_issue(request=request, device=device, purpose=Challenge.Purpose.SIGNIN)
+    except flows.SmsRefused as refused:
+        request.session[flows.SESSION_KEY] = {**state, "device": device.pk, "refused": str(refused.message)}
     return redirect("mfa_sms:signin")
 

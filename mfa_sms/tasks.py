@@ -7,7 +7,7 @@ from celery.signals import worker_ready
 from eulogin.queue import task_enqueue
 
 from . import conf
-from .services import sms_message_deliver, sms_records_purge
+from .delivery import sms_message_deliver, sms_records_purge
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)

@@ -25,12 +25,16 @@ from accounts.factors import factors_enrolled
 from accounts.http import safe_next_url
 from accounts.steps import other_factors
 
-from . import conf, selectors, services
+from . import conf, selectors
+from . import flows as sms_flows
+from .delivery import sms_status_update
+from .devices import phone_device_confirm, phone_device_enrolment_start, phone_device_remove, phone_device_rename
 from .factor import SMS, sms_enrol_url
+from .flows import REFUSED_LOCKED, SmsRefused, VerifyResult
 from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
+from .locks import sms_method_is_locked
 from .models import Challenge, PhoneDevice
 from .phones import phone_format
-from .services import VerifyResult
 from .signin import PROBLEMS
 
 protected = [never_cache, csrf_protect]
@@ -59,108 +63,141 @@ _VERIFY_ERRORS = {
     VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
     VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
     VerifyResult.THROTTLED: gettext_lazy("Too many wrong codes in a row. Please wait a few seconds and try again."),
-    VerifyResult.LOCKED: services.REFUSED_LOCKED,
+    VerifyResult.LOCKED: REFUSED_LOCKED,
 }
 
 
-def _challenge_response(request, *, purpose: str, state: dict | None, device: PhoneDevice | None, on_success,
-                        cancel_url: str, title: str, full_number: bool = False, error: str = "",
-                        other_factors: list | None = None) -> HttpResponse:
+@method_decorator([sensitive_post_parameters("code"), *protected], name="dispatch")
+class ChallengeView(View):
     """The challenge page of every purpose: the number, the code field, "Finaliser",
-    "Annuler", and a resend. `on_success()` returns the response after a correct code."""
-    form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
-    status = 200
-    if request.method == "POST" and state is not None and device is not None and not error:
-        action = request.POST.get("action")
-        if action == "resend":
-            try:
-                services.challenge_issue(request=request, device=device, purpose=purpose,
-                                         state={k: v for k, v in state.items() if k in {"next", "cancel"}})
-                messages.success(request, _("A new code has been sent. The previous one no longer works."))
-                return redirect(request.get_full_path())
-            except services.SmsRefused as refused:
-                error, status = str(refused.message), 429
-        elif action == "verify" and form.is_valid():
-            result = services.challenge_verify(request=request, purpose=purpose, code=form.cleaned_data["code"])
-            if result is VerifyResult.OK:
-                return on_success()
-            form.add_error("code", str(_VERIFY_ERRORS[result]))
-            status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
-        elif action == "verify":
-            status = 400
-        else:
-            return HttpResponseBadRequest()
-    state = services.challenge_state(request, purpose=purpose) or state
-    refused = (state or {}).get("refused", "")
-    if refused and status == 200:
-        status = 429  # the send was refused (lock, cooldown, abuse limit)
-    context = {
-        "form": form,
-        "title": title,
-        "purpose": purpose,
-        "number": (phone_format(device.number) if full_number else device.masked_number) if device else "",
-        "cancel_url": cancel_url,
-        "error": error or refused,
-        "delivery_problem": _delivery_problem((state or {}).get("challenge")),
-        "can_verify": bool(state and state.get("challenge")) and not error,
-        "can_resend": device is not None and not (error and not state),
-        "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
-        "other_factors": other_factors or [],
-    }
-    if error and status == 200:
-        status = 400  # the sign-in cannot go on: say so with a 4xx
-    return render(request, "mfa_sms/challenge.html", context, status=status)
+    "Annuler", and a resend. A subclass names its `purpose` and `title`, finds the device
+    in `challenge_setup` (or answers itself there), and says what a right code leads to
+    (`succeeded`) and where "Annuler" goes (`cancel_url`, `cancelled`)."""
+
+    purpose = ""
+    title = ""
+    full_number = False  # the owner's own enrolment page shows the number in full
+    template_name = "mfa_sms/challenge.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.state = sms_flows.challenge_state(request, purpose=self.purpose)
+        self.device: PhoneDevice | None = None
+        self.error = ""  # why the challenge cannot go on at all (shown instead of the code field)
+        answer = self.challenge_setup(request)
+        return answer if answer is not None else super().dispatch(request, *args, **kwargs)
+
+    def challenge_setup(self, request) -> HttpResponse | None:
+        return None
+
+    def cancel_url(self) -> str:
+        return reverse("accounts:my_account")
+
+    def cancelled(self, request) -> HttpResponse:
+        sms_flows.challenge_state_clear(request)
+        return redirect(self.cancel_url())
+
+    def succeeded(self, request) -> HttpResponse:
+        raise NotImplementedError
+
+    def other_factors(self, request) -> list:
+        """"Can't use your device?": what else the person could prove instead."""
+        return []
+
+    def get(self, request):
+        return self.page(request)
+
+    def post(self, request):
+        if request.POST.get("action") == "cancel":
+            return self.cancelled(request)
+        return self.page(request)
+
+    def page(self, request) -> HttpResponse:
+        state, device, error = (self.state if self.device else None), self.device, self.error
+        form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
+        status = 200
+        if request.method == "POST" and state is not None and device is not None and not error:
+            action = request.POST.get("action")
+            if action == "resend":
+                try:
+                    sms_flows.challenge_issue(request=request, device=device, purpose=self.purpose,
+                                              state={k: v for k, v in state.items() if k in {"next", "cancel"}})
+                    messages.success(request, _("A new code has been sent. The previous one no longer works."))
+                    return redirect(request.get_full_path())
+                except SmsRefused as refused:
+                    error, status = str(refused.message), 429
+            elif action == "verify" and form.is_valid():
+                result = sms_flows.challenge_verify(request=request, purpose=self.purpose,
+                                                    code=form.cleaned_data["code"])
+                if result is VerifyResult.OK:
+                    sms_flows.challenge_state_clear(request)
+                    return self.succeeded(request)
+                form.add_error("code", str(_VERIFY_ERRORS[result]))
+                status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
+            elif action == "verify":
+                status = 400
+            else:
+                return HttpResponseBadRequest()
+        state = sms_flows.challenge_state(request, purpose=self.purpose) or state
+        refused = (state or {}).get("refused", "")
+        if refused and status == 200:
+            status = 429  # the send was refused (lock, cooldown, abuse limit)
+        context = {
+            "form": form,
+            "title": self.title,
+            "purpose": self.purpose,
+            "number": (phone_format(device.number) if self.full_number else device.masked_number) if device else "",
+            "cancel_url": self.cancel_url(),
+            "error": error or refused,
+            "delivery_problem": _delivery_problem((state or {}).get("challenge")),
+            "can_verify": bool(state and state.get("challenge")) and not error,
+            "can_resend": device is not None and not (error and not state),
+            "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
+            "other_factors": self.other_factors(request),
+        }
+        if error and status == 200:
+            status = 400  # the sign-in cannot go on: say so with a 4xx
+        return render(request, self.template_name, context, status=status)
 
 
 # --- sign-in -----------------------------------------------------------------------------
 
 
-@method_decorator([sensitive_post_parameters("code"), *protected], name="dispatch")
-class SignInChallengeView(View):
+class SignInChallengeView(ChallengeView):
     """After the password: the SMS code of "Mobile phone + SMS"."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.pending = flows.signin_pending(request)
-        self.state = services.challenge_state(request, purpose=Purpose.SIGNIN)
-        if self.pending is None or not self.pending.get("password_proved") or self.state is None:
-            services.challenge_state_clear(request)
+    purpose = Purpose.SIGNIN
+    title = gettext_lazy("Challenge code sent by SMS to sign in")
+
+    def challenge_setup(self, request):
+        pending = flows.signin_pending(request)
+        if pending is None or not pending.get("password_proved") or self.state is None:
+            sms_flows.challenge_state_clear(request)
             messages.info(request, _("Your sign-in took too long. Please enter your email address again."))
             return redirect("accounts:login")
-        return super().dispatch(request, *args, **kwargs)
-
-    def _device(self):
-        user = get_user_model().objects.filter(pk=self.state["user"]).first()
-        if user is None:
-            return None
-        return selectors.phone_device_for_user(user=user, pk=self.state.get("device"), confirmed=True)
-
-    def get(self, request):
-        return self._page(request)
-
-    def post(self, request):
-        if request.POST.get("action") == "cancel":
-            services.challenge_state_clear(request)
-            flows.signin_pending_clear(request)
-            return redirect("accounts:login")
-        return self._page(request)
-
-    def _page(self, request):
         problem = PROBLEMS.get(self.state.get("problem", ""))
-        device = self._device() if not problem else None
-        if not problem and device is None:
-            problem = PROBLEMS["no_match"]
+        if not problem:
+            user = get_user_model().objects.filter(pk=self.state["user"]).first()
+            self.device = (selectors.phone_device_for_user(user=user, pk=self.state.get("device"), confirmed=True)
+                           if user else None)
+            problem = None if self.device else PROBLEMS["no_match"]
+        self.error = str(problem) if problem else ""
+        return None
 
-        def success():
-            services.challenge_state_clear(request)
-            return flows.signin_factor_proved(request, user=device.user, kind=SMS, device=device,
-                                              phone=device.masked_number)
+    def cancel_url(self) -> str:
+        return reverse("accounts:login")
 
-        return _challenge_response(
-            request, purpose=Purpose.SIGNIN, state=self.state if device else None, device=device, on_success=success,
-            cancel_url=reverse("accounts:login"), title=_("Challenge code sent by SMS to sign in"),
-            error=str(problem) if problem else "",
-            other_factors=other_factors(request, user, current=SMS) if (user := flows.signin_pending_user(request)) else [],
-        )
+    def cancelled(self, request):
+        flows.signin_pending_clear(request)
+        return super().cancelled(request)
+
+    def succeeded(self, request):
+        device = self.device
+        return flows.signin_factor_proved(request, user=device.user, kind=SMS, device=device,
+                                          phone=device.masked_number)
+
+    def other_factors(self, request):
+        user = flows.signin_pending_user(request)
+        return other_factors(request, user, current=SMS) if user else []
 
 
 # --- "Mon compte": numbers ---------------------------------------------------------------
@@ -174,7 +211,7 @@ def email_proof_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if (not factors_enrolled(request.user) and selectors.phone_history_exists(user=request.user)
-                and not services.session_email_proved_recently(request)):
+                and not sms_flows.session_email_proved_recently(request)):
             return redirect(f"{reverse('mfa_sms:email_confirm')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
@@ -192,7 +229,7 @@ def phones(request: HttpRequest) -> HttpResponse:
     devices = selectors.phone_devices_confirmed(user=request.user)
     rows = [{"device": d, "number": phone_format(d.number), "label_form": PhoneLabelForm(initial={"label": d.name},
              prefix=f"d{d.pk}")} for d in devices]
-    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": services.sms_method_is_locked(user=request.user)})
+    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": sms_method_is_locked(user=request.user)})
 
 
 @require_POST
@@ -204,7 +241,7 @@ def phone_label(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PhoneLabelForm(request.POST, prefix=f"d{pk}")
     if form.is_valid():
-        services.phone_device_rename(device=device, label=form.cleaned_data["label"])
+        phone_device_rename(device=device, label=form.cleaned_data["label"])
         messages.success(request, _("The label has been saved."))
     else:
         messages.error(request, _("The label is too long."))
@@ -230,48 +267,53 @@ def phone_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "mfa_sms/phone_add.html", context, status=400)
-        device = services.phone_device_enrolment_start(
+        device = phone_device_enrolment_start(
             user=request.user, number=form.cleaned_data["phone"], label=form.cleaned_data["label"]
         )
         try:
-            services.challenge_issue(request=request, device=device, purpose=Purpose.ENROL, state=urls)
-        except services.SmsRefused as refused:
+            sms_flows.challenge_issue(request=request, device=device, purpose=Purpose.ENROL, state=urls)
+        except SmsRefused as refused:
             form.add_error(None, str(refused.message))
             return render(request, "mfa_sms/phone_add.html", context, status=429)
         return redirect("mfa_sms:phone_confirm")
     return render(request, "mfa_sms/phone_add.html", context)
 
 
-@sensitive_post_parameters("code")
-@never_cache
-@csrf_protect
-@login_required
-def phone_confirm(request: HttpRequest) -> HttpResponse:
+@method_decorator(login_required, name="dispatch")
+class PhoneConfirmView(ChallengeView):
     """The enrolment challenge: "Code challenge envoyé par SMS, pour l'ajout d'un numéro"."""
-    state = services.challenge_state(request, purpose=Purpose.ENROL)
-    device = selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=False) if state else None
-    if device is None:
-        return redirect("mfa_sms:phones")
-    next_url = safe_next_url(request, state.get("next")) or ""
-    cancel_url = safe_next_url(request, state.get("cancel")) or reverse("mfa_sms:phones")
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        services.challenge_state_clear(request)
-        device.delete()
-        return redirect(cancel_url)
 
-    def success():
-        services.challenge_state_clear(request)
-        if services.phone_device_confirm(request=request, device=device):
+    purpose = Purpose.ENROL
+    title = gettext_lazy("Challenge code sent by SMS, to add a mobile phone number")
+    full_number = True
+
+    def challenge_setup(self, request):
+        state = self.state
+        self.device = (selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=False)
+                       if state else None)
+        if self.device is None:
+            return redirect("mfa_sms:phones")
+        self.next_url = safe_next_url(request, state.get("next")) or ""
+        self.cancel_to = safe_next_url(request, state.get("cancel")) or reverse("mfa_sms:phones")
+        return None
+
+    def cancel_url(self) -> str:
+        return self.cancel_to
+
+    def cancelled(self, request):
+        self.device.delete()
+        return super().cancelled(request)
+
+    def succeeded(self, request):
+        if phone_device_confirm(request=request, device=self.device):
             # The confirmed enrolment code proves the phone: it counts as this session's
             # SMS factor, so a guided enrolment goes on to its service without a new code.
-            services.session_sms_proved(request=request, device=device)
+            sms_flows.session_sms_proved(request=request, device=self.device)
             messages.success(request, _("Your mobile phone number is now registered on your EU Login account."))
-        return redirect(next_url or "mfa_sms:phones")
+        return redirect(self.next_url or "mfa_sms:phones")
 
-    return _challenge_response(
-        request, purpose=Purpose.ENROL, state=state, device=device, on_success=success, full_number=True,
-        cancel_url=cancel_url, title=_("Challenge code sent by SMS, to add a mobile phone number"),
-    )
+
+phone_confirm = PhoneConfirmView.as_view()
 
 
 @sensitive_change
@@ -280,7 +322,7 @@ def phone_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if device is None:
         raise Http404
     if request.method == "POST":
-        services.phone_device_remove(request=request, device=device)
+        phone_device_remove(request=request, device=device)
         messages.success(request, _("The mobile phone number has been removed."))
         return redirect("mfa_sms:phones")
     return render(request, "mfa_sms/phone_remove.html", {"device": device, "number": phone_format(device.number)})
@@ -303,39 +345,40 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = DeviceChoiceForm(request.POST or None, devices=devices)
     if request.method == "POST" and form.is_valid():
         try:
-            services.challenge_issue(request=request, device=form.cleaned_data["device"], purpose=Purpose.VERIFY,
+            sms_flows.challenge_issue(request=request, device=form.cleaned_data["device"], purpose=Purpose.VERIFY,
                                      state={"next": next_url})
             return redirect("mfa_sms:verify_challenge")
-        except services.SmsRefused as refused:
+        except SmsRefused as refused:
             form.add_error(None, str(refused.message))
     return render(request, "mfa_sms/verify.html", {"form": form, "next": next_url},
                   status=200 if request.method == "GET" else 400)
 
 
-@sensitive_post_parameters("code")
-@never_cache
-@csrf_protect
-@login_required
-def verify_challenge(request: HttpRequest) -> HttpResponse:
-    state = services.challenge_state(request, purpose=Purpose.VERIFY)
-    device = selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=True) if state else None
-    if device is None:
-        return redirect("mfa_sms:verify")
-    next_url = safe_next_url(request, state.get("next")) or ""
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        services.challenge_state_clear(request)
-        return redirect("accounts:my_account")
+@method_decorator(login_required, name="dispatch")
+class VerifyChallengeView(ChallengeView):
+    """The code sent to an existing number (step-up, a change of numbers), then `next`."""
 
-    def success():
-        services.challenge_state_clear(request)
-        services.session_sms_proved(request=request, device=device)
-        return redirect(next_url or "accounts:my_account")
+    purpose = Purpose.VERIFY
+    title = gettext_lazy("Challenge code sent by SMS to confirm it is you")
 
-    return _challenge_response(
-        request, purpose=Purpose.VERIFY, state=state, device=device, on_success=success,
-        cancel_url=reverse("accounts:my_account"), title=_("Challenge code sent by SMS to confirm it is you"),
-        other_factors=other_factors(request, request.user, current=SMS, next_url=next_url),
-    )
+    def challenge_setup(self, request):
+        state = self.state
+        self.device = (selectors.phone_device_for_user(user=request.user, pk=state["device"], confirmed=True)
+                       if state else None)
+        if self.device is None:
+            return redirect("mfa_sms:verify")
+        self.next_url = safe_next_url(request, state.get("next")) or ""
+        return None
+
+    def succeeded(self, request):
+        sms_flows.session_sms_proved(request=request, device=self.device)
+        return redirect(self.next_url or "accounts:my_account")
+
+    def other_factors(self, request):
+        return other_factors(request, request.user, current=SMS, next_url=self.next_url)
+
+
+verify_challenge = VerifyChallengeView.as_view()
 
 
 # --- a new number on an account that had numbers: confirmed from the email --------------
@@ -349,7 +392,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
     session add a mobile phone number."""
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
     if request.method == "POST":
-        if not services.enrolment_email_send(request=request, user=request.user, next_url=next_url):
+        if not sms_flows.enrolment_email_send(request=request, user=request.user, next_url=next_url):
             messages.error(request, _("Too many emails were asked for. Please try again in an hour."))
             return render(request, "mfa_sms/email_confirm.html", {"next": next_url}, status=429)
         return render(request, "mfa_sms/email_confirm.html", {"next": next_url, "sent": True})
@@ -360,7 +403,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def email_confirmed(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the email: this session may now add a number, then go on."""
-    next_url = services.enrolment_email_accept(request=request, token=token)
+    next_url = sms_flows.enrolment_email_accept(request=request, token=token)
     if next_url is None:
         return render(request, "mfa_sms/email_confirm.html", {"invalid": True}, status=400)
     return redirect(safe_next_url(request, next_url) or "mfa_sms:phone_add")
@@ -383,5 +426,5 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     status = request.POST.get("MessageStatus", "")[:20]
     if not sid:
         return HttpResponseBadRequest("MessageSid missing")
-    services.sms_status_update(provider_id=sid, provider_status=status, error_code=request.POST.get("ErrorCode", ""))
+    sms_status_update(provider_id=sid, provider_status=status, error_code=request.POST.get("ErrorCode", ""))
     return HttpResponse(status=204)

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from accounts.strengths import Requirement
+from cas_server.policy import requirement_with_parameters
 
 from .models import StrengthRule
 
@@ -16,22 +17,15 @@ def service_requirement(*, service, at: datetime | None = None) -> Requirement:
     return rule.as_requirement() if rule else Requirement.any()
 
 
-def service_rules(*, service) -> list[StrengthRule]:
-    return list(StrengthRule.objects.filter(service=service).order_by("effective_from"))
-
-
 def login_requirement(
     *, service, accept_strengths: str = "", authentication_level: str = "", at: datetime | None = None
 ) -> Requirement:
-    """What a sign-in for `service` must have proved: the service's policy at `at`, made
-    stricter (never looser) by what the service asks for with `acceptStrengths` and
-    `authenticationLevel`. Raises UnknownRequirement for names this server does not know."""
-    requirement = service_requirement(service=service, at=at)
-    if accept_strengths.strip():
-        requirement = requirement.combine(Requirement.strengths(accept_strengths.split(",")))
-    if authentication_level.strip():
-        requirement = requirement.combine(Requirement.level(authentication_level.strip().upper()))
-    return requirement
+    """The CAS server's requirement resolver (CAS_REQUIREMENT_RESOLVER): what a sign-in for
+    `service` must have proved, the service's policy at `at` made stricter (never looser)
+    by what the service asks for with `acceptStrengths` and `authenticationLevel`. Raises
+    UnknownRequirement for names this server does not know."""
+    return requirement_with_parameters(service_requirement(service=service, at=at), accept_strengths=accept_strengths,
+                                       authentication_level=authentication_level)
 
 
 def service_rule_in_effect(*, service, at: datetime | None = None) -> StrengthRule | None:

@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.strengths import UnknownRequirement
-from traces_gateway.selectors import login_requirement
 
 from .. import conf as cas_conf
 from ..login import METHODS, PARAMETER_MAX_LENGTH, LoginParams, login_params_parse
 from ..models import LoginRequest
+from ..policy import login_requirement
 from ..selectors import service_for_url, service_url_acceptable
 from . import conf
 

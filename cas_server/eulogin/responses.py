@@ -16,7 +16,7 @@ from accounts.factors import factor_get
 
 from ..attributes import ticket_level, ticket_strengths, user_identifier
 from ..models import ServiceTicket
-from ..services import ValidationResult
+from ..results import ValidationResult
 from . import conf
 from .assurance import user_assurance_level, user_domain
 from .login_requests import LoginRequestResult
@@ -185,3 +185,15 @@ def login_request_response(result: LoginRequestResult, *, fmt: str) -> HttpRespo
     else:
         _element(root, "loginRequestFailure", result.description, code=result.code)
     return _xml_response(root, result.status)
+
+
+def eulogin_validation_render(request, query, result: ValidationResult, fmt: str) -> HttpResponse | None:
+    """For the CAS validation endpoints: EU Login's form when the registered service chose
+    it (its clients expect it), else None (the CAS form)."""
+    from .validation import GROUPS_MAX_LENGTH, eulogin_dialect_chosen
+
+    if not eulogin_dialect_chosen(result, query.get("service", "")):
+        return None
+    return eulogin_validation_response(
+        result, fmt=fmt, user_details=True, groups=(query.get("groups") or "")[:GROUPS_MAX_LENGTH].strip(),
+    )

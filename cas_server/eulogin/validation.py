@@ -26,9 +26,10 @@ from accounts.audit import audit_event_record
 from accounts.models import AuditEvent
 
 from ..models import Service, ServiceTicket
+from ..results import INVALID_REQUEST, INVALID_TICKET_SPEC, ValidationResult
 from ..selectors import service_for_url, service_url_acceptable
-from ..services import INVALID_REQUEST, INVALID_TICKET_SPEC, ValidationResult, ticket_consume, ticket_validate
 from ..tickets import ticket_kind, ticket_reference
+from ..validation import ticket_consume, ticket_validate
 from .assurance import LOW, assurance_parse, user_assurance_level
 
 # EU Login's code: the person's assurance level is below what the validation asks for.

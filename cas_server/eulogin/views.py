@@ -7,7 +7,7 @@ from accounts.http import client_ip
 from eulogin.ratelimit import window_hit
 
 from ..backchannel import backchannel
-from ..services import INVALID_REQUEST, ValidationResult
+from ..results import INVALID_REQUEST, ValidationResult
 from . import conf
 from .assurance import HIGH, LOW, MEDIUM, TOP
 from .login_requests import LoginRequestResult, login_request_create

@@ -53,7 +53,7 @@ def test_cas_purge_ends_expired_sessions_and_deletes_old_tickets(client, user, s
 
 
 def test_purge_keeps_live_sessions_and_their_tickets(client, user, service):
-    from cas_server.services import cas_purge
+    from cas_server.sso import cas_purge
 
     cas_sign_in(client, user.email)
     with time_machine.travel(timezone.now() + timedelta(minutes=30)):

@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from cas_server.models import ServiceTicket, SsoSession
-from cas_server.services import ticket_validate
 from cas_server.tickets import ticket_digest, ticket_new
+from cas_server.validation import ticket_validate
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row-level concurrency is proven against PostgreSQL (CI)"

@@ -501,7 +501,7 @@ def test_an_unknown_locale_changes_nothing(client, service, settings):
 
 @pytest.mark.parametrize("value", [{"internal": 40}, {"internal": 40, "external": 15}, "LOW"])
 def test_a_wrong_assurance_mapping_is_refused_at_start(settings, value):
-    from cas_server.checks import cas_eulogin_assurance_check
+    from cas_server.eulogin.checks import cas_eulogin_assurance_check
 
     assert not cas_eulogin_assurance_check(None)
     settings.CAS_EULOGIN_ASSURANCE_BY_DOMAIN = value

@@ -71,7 +71,7 @@ def test_client_urls_point_at_our_endpoints(client, user, service, server_url):
 
 
 def test_client_single_logout_parser_reads_our_logout_request():
-    from cas_server.services import logout_request_xml
+    from cas_server.slo import logout_request_xml
 
     document = logout_request_xml(session_index="ST-abc123")
     assert python_cas.CASClientV3.verify_logout_request(document, "ST-abc123")

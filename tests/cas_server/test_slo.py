@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from accounts.services import user_session_end, user_sessions_end_all
 from cas_server import tasks
 from cas_server.models import ServiceTicket, SsoSession
-from cas_server.services import logout_request_xml, slo_send
+from cas_server.slo import logout_request_xml, slo_send
 
 from .conftest import cas_sign_in, sso_ticket
 
@@ -149,7 +149,7 @@ def test_expired_sso_session_sends_slo_when_purged(client, user, make_service, h
     import time_machine
     from django.utils import timezone
 
-    from cas_server.services import cas_purge
+    from cas_server.sso import cas_purge
 
     make_service(http_recorder.url)
     ticket = cas_sign_in(client, user.email, http_recorder.url)

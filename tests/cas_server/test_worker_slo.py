@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from cas_server.models import ServiceTicket, SsoSession
-from cas_server.services import sso_session_end
+from cas_server.sso import sso_session_end
 from cas_server.tickets import ticket_digest, ticket_new
 from tests.workers import (
     NEEDS_A_WORKER,

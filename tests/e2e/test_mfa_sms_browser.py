@@ -48,7 +48,7 @@ TEXT = {
 
 @pytest.fixture
 def sms_to_outbox(settings):
-    settings.SMS_BACKEND = "mfa_sms.backends.outbox.SmsBackend"
+    settings.SMS_BACKEND = "devoutbox.sms.SmsBackend"
     settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
 
 

@@ -30,7 +30,7 @@ TEXT = {
 @pytest.fixture
 def demo_traces(live_server, tmp_path, settings):
     """The demo TRACES NT on its own port, registered with the seed's policy."""
-    settings.SMS_BACKEND = "mfa_sms.backends.outbox.SmsBackend"
+    settings.SMS_BACKEND = "devoutbox.sms.SmsBackend"
     # The demo runs on plain http://127.0.0.1: the browser follows the sign-in POST's
     # redirects to it only if form-action allows http: (production services use https:).
     policy = {**settings.CONTENT_SECURITY_POLICY}

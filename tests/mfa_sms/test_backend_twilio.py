@@ -6,8 +6,8 @@ from django.core.checks import run_checks
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
+from mfa_sms.delivery import sms_message_queue
 from mfa_sms.models import SmsMessage
-from mfa_sms.services import sms_message_queue
 
 from .twilio_stub import AUTH_TOKEN
 

@@ -39,7 +39,7 @@ def backend(request, settings, tmp_path, db):
         backend = sms_backend_get("mfa_sms.backends.locmem.SmsBackend")
         backend.delivered = lambda: [(s.to, s.body) for s in locmem.outbox]
     else:
-        backend = sms_backend_get("mfa_sms.backends.outbox.SmsBackend")
+        backend = sms_backend_get("devoutbox.sms.SmsBackend")
         backend.delivered = lambda: [(m.to, m.body) for m in OutboxMessage.objects.filter(channel="sms")]
     backend.name = name
     return backend

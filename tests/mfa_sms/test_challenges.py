@@ -10,9 +10,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from mfa_sms import services
+from mfa_sms import flows
+from mfa_sms.flows import SmsRefused, VerifyResult
+from mfa_sms.locks import sms_method_unlock
 from mfa_sms.models import Challenge, SmsMethodLock
-from mfa_sms.services import SmsRefused, VerifyResult
 
 from .conftest import last_code
 
@@ -32,11 +33,11 @@ def request_(phone):
 
 
 def issue(request, phone, purpose=ENROL):
-    return services.challenge_issue(request=request, device=phone, purpose=purpose)
+    return flows.challenge_issue(request=request, device=phone, purpose=purpose)
 
 
 def verify(request, code, purpose=ENROL):
-    return services.challenge_verify(request=request, purpose=purpose, code=code)
+    return flows.challenge_verify(request=request, purpose=purpose, code=code)
 
 
 def wrong(code: str) -> str:
@@ -66,7 +67,7 @@ def test_a_code_is_bound_to_the_session_that_asked_for_it(request_, phone):
     issue(request_, phone)
     code = last_code()
     other = new_request()
-    other.session[services.SESSION_KEY] = {**request_.session[services.SESSION_KEY], "nonce": "guessed"}
+    other.session[flows.SESSION_KEY] = {**request_.session[flows.SESSION_KEY], "nonce": "guessed"}
     assert verify(other, code) is VerifyResult.EXPIRED
     assert verify(request_, code) is VerifyResult.OK
 
@@ -155,7 +156,7 @@ def test_consecutive_failures_lock_the_sms_method_and_email_the_person(request_,
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MFA_LOCKED, user=user).exists()
     with pytest.raises(SmsRefused):
         issue(request_, phone)
-    services.sms_method_unlock(user=user)
+    sms_method_unlock(user=user)
     issue(request_, phone)
     assert verify(request_, last_code()) is VerifyResult.OK
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from mfa_sms import services
+from mfa_sms import flows
+from mfa_sms.flows import VerifyResult
 from mfa_sms.models import Challenge
-from mfa_sms.services import VerifyResult
 
 from .conftest import last_code
 from .test_challenges import new_request
@@ -19,18 +19,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", range(5))
 def test_two_parallel_correct_submissions_give_one_success(phone, round_):
     request = new_request()
-    services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.ENROL)
+    flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.ENROL)
     code = last_code()
-    state = dict(request.session[services.SESSION_KEY])
+    state = dict(request.session[flows.SESSION_KEY])
     barrier = threading.Barrier(4)
     results = []
 
     def submit():
         try:
             mine = new_request()
-            mine.session[services.SESSION_KEY] = dict(state)
+            mine.session[flows.SESSION_KEY] = dict(state)
             barrier.wait()
-            results.append(services.challenge_verify(request=mine, purpose=Challenge.Purpose.ENROL, code=code))
+            results.append(flows.challenge_verify(request=mine, purpose=Challenge.Purpose.ENROL, code=code))
         finally:
             connection.close()
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from mfa_sms import limits, services
+from mfa_sms import flows, limits
 from mfa_sms.models import Challenge
 
 from .conftest import NUMBER, OTHER_NUMBER
@@ -68,10 +68,10 @@ def test_a_refusal_reveals_nothing_and_is_audited(phone, settings):
     settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
     request.session = SessionStore()
-    services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
-    with pytest.raises(services.SmsRefused) as refused:
-        services.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
-    assert str(refused.value.message) == str(services.REFUSED_LIMIT)
+    flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+    with pytest.raises(flows.SmsRefused) as refused:
+        flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+    assert str(refused.value.message) == str(flows.REFUSED_LIMIT)
     assert "+33" not in str(refused.value.message)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.SMS_REFUSED, detail__limit="number").exists()
 

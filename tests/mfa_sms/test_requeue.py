@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from mfa_sms.backends import locmem
+from mfa_sms.delivery import sms_message_queue
 from mfa_sms.models import Challenge, SmsMessage
 from mfa_sms.requeue import sms_queued_sweep
-from mfa_sms.services import sms_message_queue
 
 from .conftest import last_code, post_code
 

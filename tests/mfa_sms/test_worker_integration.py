@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mfa_sms.delivery import sms_message_queue
 from mfa_sms.models import SmsMessage
-from mfa_sms.services import sms_message_queue
 from tests.workers import (
     NEEDS_A_WORKER,
     tasks_through_the_broker,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cas_server.services import cas_purge
+from cas_server.sso import cas_purge
 
 
 class Command(BaseCommand):

@@ -1,16 +1,18 @@
+"""The development outbox's SMS backend (SMS_BACKEND = "devoutbox.sms.SmsBackend"), beside
+its email backend (devoutbox.backends.EmailBackend): nothing leaves the machine."""
+
 from datetime import datetime
 
-from devoutbox.backends import outbox_sms_record
-from devoutbox.models import OutboxMessage
+from mfa_sms.backends.base import BaseSmsBackend, SmsAccepted
 
-from .base import BaseSmsBackend, SmsAccepted
+from .models import OutboxMessage
 
 
 class SmsBackend(BaseSmsBackend):
-    """Development: each SMS lands in the dev outbox (/dev/outbox/)."""
+    """Development SMS backend: each SMS lands in the dev outbox (/dev/outbox/)."""
 
     def send(self, *, to: str, body: str) -> SmsAccepted:
-        message = outbox_sms_record(to=to, body=body)
+        message = OutboxMessage.objects.create(channel=OutboxMessage.Channel.SMS, to=to, body=body)
         return SmsAccepted(provider_id=f"outbox-{message.pk}")
 
     def find_accepted(self, *, to: str, body: str, since: datetime) -> str | None:

@@ -1,0 +1,163 @@
+"""Service tickets: issued from an SSO session at /cas/login, validated once by the service."""
+
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.audit import audit_event_record
+from accounts.factors import strengths_for
+from accounts.http import url_parse
+from accounts.models import AuditEvent
+from accounts.strengths import Requirement, UnknownRequirement
+
+from . import conf
+from .models import Service, ServiceTicket, SsoSession
+from .policy import login_requirement
+from .proxy import proxy_granting_ticket_issue
+from .results import (
+    INVALID_REQUEST,
+    INVALID_SERVICE,
+    INVALID_STRENGTH,
+    INVALID_TICKET,
+    INVALID_TICKET_SPEC,
+    ValidationResult,
+)
+from .sso import sso_session_refresh
+from .tickets import (
+    PROXY,
+    SERVICE,
+    ticket_kind,
+    ticket_new,
+    ticket_reference,
+)
+
+
+def service_ticket_issue(
+    *, request: HttpRequest, sso: SsoSession, service: Service, service_url: str, from_new_login: bool,
+    requirement: Requirement | None = None,
+) -> ServiceTicket:
+    """Issue an ST for `service_url` from the SSO session, recording what was proved and
+    which strengths the service accepted for this login (checked again on validation)."""
+    now = timezone.now()
+    sso_session_refresh(sso=sso, request=request)
+    ticket = ServiceTicket.objects.create(
+        ticket=ticket_new(SERVICE),
+        kind=ServiceTicket.Kind.SERVICE,
+        sso_session=sso,
+        service=service,
+        service_url=service_url,
+        from_new_login=from_new_login,
+        authenticated_at=sso.authenticated_at,
+        factors=sso.factors,
+        strength=sso.strength,
+        accepted_strengths=str(requirement) if requirement is not None else "",
+        remember_me=sso.remember_me,
+        created_at=now,
+        expires_at=now + timedelta(seconds=conf.get("CAS_SERVICE_TICKET_SECONDS")),
+    )
+    audit_event_record(
+        kind=AuditEvent.Kind.TICKET_ISSUED, request=request, user=sso.user, ticket=ticket_reference(ticket.ticket),
+        service=service.name, from_new_login=from_new_login, strength=sso.strength,
+    )
+    return ticket
+
+
+def service_url_with_ticket(service_url: str, ticket: str) -> str:
+    """The service URL with `ticket` appended, keeping its own query and fragment. The URL
+    was accepted by the registry (selectors.service_url_parse), so it parses."""
+    return url_parse(service_url, max_length=len(service_url)).with_query_params([("ticket", ticket)])
+
+
+def _failure(code: str, description: str, *, request, ticket_value: str, service_url: str, user=None):
+    audit_event_record(
+        kind=AuditEvent.Kind.TICKET_REFUSED, request=request, user=user, ticket=ticket_reference(ticket_value),
+        reason=code, service_url=(service_url or "")[:200],
+    )
+    return ValidationResult(code=code, description=description)
+
+
+def ticket_consume(value: str) -> ServiceTicket | None:
+    """Take a ticket for one validation attempt: exactly one caller ever gets it.
+
+    A conditional UPDATE (consumed_at IS NULL) makes the database decide atomically;
+    whoever loses the race, or comes later, gets None.
+    """
+    now = timezone.now()
+    taken = ServiceTicket.objects.filter(ticket=value, consumed_at__isnull=True).update(consumed_at=now)
+    if taken != 1:
+        return None
+    return ServiceTicket.objects.select_related("sso_session", "sso_session__user", "service").get(ticket=value)
+
+
+def ticket_validate(
+    *,
+    request: HttpRequest,
+    ticket_value: str,
+    service_url: str,
+    renew: bool = False,
+    pgt_url: str = "",
+    allow_proxy_tickets: bool = False,
+    accept_strengths: str = "",
+) -> ValidationResult:
+    """Validate an ST (or a PT when `allow_proxy_tickets`) for `service_url`.
+
+    Any attempt consumes the ticket, whatever the outcome (specification 3.1.1). The
+    ticket's strength must satisfy, now, the service's policy, what the login asked for,
+    and `accept_strengths` (EU Login validation parameter).
+    """
+    fail = lambda code, text, user=None: _failure(  # noqa: E731
+        code, text, request=request, ticket_value=ticket_value, service_url=service_url, user=user
+    )
+    if not ticket_value or not service_url:
+        if ticket_value and ticket_kind(ticket_value):
+            ticket_consume(ticket_value)
+        return fail(INVALID_REQUEST, "'service' and 'ticket' parameters are both required")
+    kind = ticket_kind(ticket_value)
+    if kind not in (SERVICE, PROXY):
+        return fail(INVALID_TICKET, "Ticket is not a service or proxy ticket of this server")
+    ticket = ticket_consume(ticket_value)
+    if ticket is None:
+        return fail(INVALID_TICKET, f"Ticket {ticket_reference(ticket_value)} not recognized")
+    user = ticket.sso_session.user
+    if user is None:
+        return fail(INVALID_TICKET, "The account of this ticket no longer exists")
+    if ticket.kind == ServiceTicket.Kind.PROXY and not allow_proxy_tickets:
+        return fail(INVALID_TICKET_SPEC, "A proxy ticket was presented; this endpoint validates service tickets only", user)
+    if ticket.expires_at <= ticket.consumed_at:
+        return fail(INVALID_TICKET, "Ticket expired", user)
+    if ticket.sso_session.ended_at is not None or not user.is_active or user.locked_at:
+        return fail(INVALID_TICKET, "The single sign-on session of this ticket has ended", user)
+    if ticket.service_url != service_url:
+        return fail(INVALID_SERVICE, "Ticket was not issued for this service", user)
+    if renew and not ticket.from_new_login:
+        return fail(INVALID_TICKET, "Ticket was not issued from a new login (renew was requested)", user)
+    try:
+        strong_enough = ticket_strength_accepted(ticket, accept_strengths=accept_strengths)
+    except UnknownRequirement:
+        return fail(INVALID_REQUEST, "Unknown strength in 'acceptStrengths'", user)
+    if not strong_enough:
+        return fail(INVALID_STRENGTH, "The authentication strength of this ticket is not accepted for this service", user)
+
+    result = ValidationResult(ticket=ticket, proxies=list(ticket.proxies))
+    if pgt_url:
+        outcome = proxy_granting_ticket_issue(request=request, ticket=ticket, pgt_url=pgt_url)
+        if outcome.code:
+            return fail(outcome.code, outcome.description, user)
+        result.pgt_iou = outcome.pgt_iou
+    ServiceTicket.objects.filter(pk=ticket.pk).update(validated=True)
+    audit_event_record(
+        kind=AuditEvent.Kind.TICKET_VALIDATED, request=request, user=user, ticket=ticket_reference(ticket_value),
+        service=ticket.service.name if ticket.service else "", proxied=bool(ticket.proxies),
+        pgt=bool(result.pgt_iou),
+    )
+    return result
+
+
+def ticket_strength_accepted(ticket: ServiceTicket, *, accept_strengths: str = "") -> bool:
+    """Whether the factors behind `ticket` satisfy its service's policy now, the strengths
+    accepted when it was issued, and `accept_strengths`. Raises UnknownRequirement."""
+    requirement = login_requirement(service=ticket.service, accept_strengths=accept_strengths)
+    if ticket.accepted_strengths:
+        requirement = requirement.combine(Requirement.parse(ticket.accepted_strengths))
+    return requirement.is_met_by(strengths_for({f.get("kind", "") for f in ticket.factors}))

@@ -1,0 +1,254 @@
+"""The session state of an SMS challenge: a code sent to one device for one purpose,
+bound to this browser session, then verified once; and the email proof that lets an
+account which had numbers and has none left bind a new one.
+
+Views call these; none of them trusts the browser for anything but the typed values."""
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.audit import audit_event_record
+from accounts.factors import factor_proved
+from accounts.http import client_ip
+from accounts.models import AuditEvent
+from eulogin.ratelimit import window_hit
+
+from . import codes, conf, limits
+from .delivery import sms_message_queue
+from .factor import SMS
+from .locks import failure_record, failures_reset, sms_method_is_locked
+from .models import Challenge, PhoneDevice
+from .notices import account_notice_send
+
+SESSION_KEY = "mfa_sms_challenge"
+
+
+class SmsRefused(Exception):
+    """A code cannot be sent now; `message` is safe to show (it reveals nothing about
+    other accounts or numbers)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+REFUSED_LIMIT = gettext_lazy(
+    "No SMS can be sent right now. Please try again later, or choose another authentication method."
+)
+
+
+REFUSED_LOCKED = gettext_lazy(
+    "Signing in by SMS is locked for this account after too many wrong codes. Please contact the helpdesk."
+)
+
+
+class VerifyResult(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    EXPIRED = "expired"  # too old, used, voided or too many wrong entries
+    THROTTLED = "throttled"  # growing delay after wrong entries: wait a little
+    LOCKED = "locked"
+
+
+def _binding(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _webotp_host(request: HttpRequest | None) -> str:
+    host = conf.get("MFA_SMS_WEBOTP_HOST")
+    if not host and request is not None:
+        host = request.get_host().split(":")[0]
+    return host or "localhost"
+
+
+def sms_body(*, code: str, host: str) -> str:
+    """The SMS text. Its last line is the WebOTP line ("@host #code") so that phones offer
+    to fill the code in."""
+    shown = codes.code_display(code)
+    text = _("Your EU Login challenge code: %(code)s. Never give it to anyone.") % {"code": shown}
+    return f"{text}\n\n@{host} #{shown}"
+
+
+def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, state: dict | None = None) -> Challenge:
+    """Send a new code to `device` for `purpose`, bound to this browser session.
+
+    Voids the device's earlier open codes (a resend invalidates the previous one). Raises
+    SmsRefused when the account's SMS method is locked, when the resend cooldown has not
+    passed, or when an abuse limit refuses the send. `state` is kept with the challenge in
+    the session (e.g. where to go next).
+    """
+    user = device.user
+    if sms_method_is_locked(user=user):
+        raise SmsRefused(REFUSED_LOCKED)
+    refused_by = None
+    with transaction.atomic():
+        device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, _detail = device.generate_is_allowed()
+        if not allowed:
+            raise SmsRefused(_("A code was sent a moment ago. Please wait a minute before asking for a new one."))
+        refused_by = limits.sms_send_take(number=device.number, user_id=user.pk, ip=client_ip(request))
+        if not refused_by:
+            challenge, nonce = _challenge_create(request=request, device=device, purpose=purpose)
+    if refused_by:
+        audit_event_record(kind=AuditEvent.Kind.SMS_REFUSED, request=request, user=user, limit=refused_by)
+        raise SmsRefused(REFUSED_LIMIT)
+    request.session[SESSION_KEY] = {
+        "challenge": challenge.pk,
+        "nonce": nonce,
+        "purpose": purpose,
+        "device": device.pk,
+        "user": user.pk,
+        **(state or {}),
+    }
+    return challenge
+
+
+def _challenge_create(*, request: HttpRequest, device: PhoneDevice, purpose: str) -> tuple[Challenge, str]:
+    """Inside the caller's transaction, with the device row locked."""
+    now = timezone.now()
+    Challenge.objects.filter(device__user=device.user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=now)
+    code, salt, nonce = codes.code_generate(), secrets.token_hex(16), secrets.token_urlsafe(32)
+    challenge = Challenge.objects.create(
+        device=device,
+        purpose=purpose,
+        session_binding=_binding(nonce),
+        salt=salt,
+        code_hmac=codes.code_hmac(code, salt=salt),
+        created_at=now,
+        expires_at=now + timedelta(seconds=conf.get("MFA_SMS_CODE_VALIDITY_SECONDS")),
+    )
+    device.cooldown_set(commit=False)
+    device.save(update_fields=["last_generated_timestamp"])
+    body = sms_body(code=code, host=_webotp_host(request))
+    redacted = body.replace(codes.code_display(code), codes.CODE_BLANKED)
+    sms_message_queue(to=device.number, body=body, redacted_body=redacted, user=device.user, challenge=challenge)
+    return challenge, nonce
+
+
+def challenge_state(request: HttpRequest, *, purpose: str) -> dict | None:
+    """The challenge this session is waiting for, if it is for `purpose`."""
+    state = request.session.get(SESSION_KEY)
+    if not state or state.get("purpose") != purpose:
+        return None
+    return state
+
+
+def challenge_state_clear(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> VerifyResult:
+    """Check `code` against the challenge this session holds for `purpose`.
+
+    Single use under concurrency: the challenge is claimed by a conditional UPDATE, so of
+    two parallel correct submissions exactly one succeeds. Each wrong entry counts on the
+    code (5 void it), on the device (django-otp's growing delays) and on the account (the
+    lock after MFA_SMS_LOCK_AFTER_FAILURES).
+    """
+    state = challenge_state(request, purpose=purpose)
+    if state is None:
+        return VerifyResult.EXPIRED
+    challenge = (
+        Challenge.objects.select_related("device", "device__user")
+        .filter(pk=state["challenge"], purpose=purpose, device_id=state["device"])
+        .first()
+    )
+    if challenge is None or challenge.session_binding != _binding(state["nonce"]):
+        return VerifyResult.EXPIRED
+    device, user = challenge.device, challenge.device.user
+    if sms_method_is_locked(user=user):
+        return VerifyResult.LOCKED
+    now = timezone.now()
+    max_attempts = conf.get("MFA_SMS_CODE_MAX_ATTEMPTS")
+    if challenge.used_at or challenge.voided_at or challenge.expires_at <= now or challenge.wrong_attempts >= max_attempts:
+        return VerifyResult.EXPIRED
+    allowed, _detail = device.verify_is_allowed()
+    if not allowed:
+        return VerifyResult.THROTTLED
+
+    if codes.code_matches(code, salt=challenge.salt, expected_hmac=challenge.code_hmac):
+        claimed = Challenge.objects.filter(
+            pk=challenge.pk, used_at__isnull=True, voided_at__isnull=True, expires_at__gt=now,
+            wrong_attempts__lt=max_attempts,
+        ).update(used_at=now)
+        if claimed != 1:
+            return VerifyResult.EXPIRED
+        with transaction.atomic():
+            device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
+            device.throttle_reset(commit=False)
+            # The resend cooldown guards against a flood of codes, not against the next
+            # sign-in: once a code is used, a new one may be sent at once.
+            device.cooldown_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at",
+                                       "last_generated_timestamp"])
+        failures_reset(user=user)
+        audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method="SMS",
+                           purpose=purpose, phone=device.masked_number)
+        return VerifyResult.OK
+
+    Challenge.objects.filter(pk=challenge.pk).update(wrong_attempts=F("wrong_attempts") + 1)
+    with transaction.atomic():
+        device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
+        device.throttle_increment(commit=False)
+        device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp"])
+    audit_event_record(kind=AuditEvent.Kind.MFA_FAILED, request=request, user=user, method="SMS", purpose=purpose)
+    if failure_record(request=request, user=user):
+        return VerifyResult.LOCKED
+    return VerifyResult.WRONG
+
+
+def session_sms_proved(*, request: HttpRequest, device: PhoneDevice) -> None:
+    """Record on a signed-in session that it proved SMS now (step-up, enrolment)."""
+    factor_proved(request, kind=SMS, device=device, phone=device.masked_number)
+
+
+EMAIL_PROOF_SESSION_KEY = "mfa_sms_email_proved_at"
+
+
+EMAIL_LINK_SALT = "mfa_sms.enrolment-email"
+
+
+def enrolment_email_send(*, request: HttpRequest, user, next_url: str) -> bool:
+    """Email the account a link that lets this person add a number; False when too many
+    were asked for this hour."""
+    window = 3600
+    if window_hit(scope="mfa_sms:enrolment-email", key=str(user.pk), window=window) > conf.get("MFA_SMS_EMAILS_PER_HOUR"):
+        return False
+    token = signing.dumps({"u": user.pk, "n": next_url}, salt=EMAIL_LINK_SALT, compress=True)
+    link = request.build_absolute_uri(reverse("mfa_sms:email_confirmed", args=[token]))
+    account_notice_send(user=user, template="mfa_sms/enrolment_confirm",
+                        context={"link": link, "minutes": conf.get("MFA_SMS_EMAIL_LINK_SECONDS") // 60})
+    return True
+
+
+def enrolment_email_accept(*, request: HttpRequest, token: str) -> str | None:
+    """Check a link from enrolment_email_send for the signed-in person; returns where to go
+    next ('' for the add page), or None for a link that is not theirs, altered or old."""
+    try:
+        data = signing.loads(token[:2048], salt=EMAIL_LINK_SALT, max_age=conf.get("MFA_SMS_EMAIL_LINK_SECONDS"))
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != request.user.pk:
+        return None
+    request.session[EMAIL_PROOF_SESSION_KEY] = timezone.now().isoformat()
+    return str(data.get("n") or "")
+
+
+def session_email_proved_recently(request: HttpRequest) -> bool:
+    proved = request.session.get(EMAIL_PROOF_SESSION_KEY)
+    if not proved:
+        return False
+    age = (timezone.now() - datetime.fromisoformat(proved)).total_seconds()
+    return 0 <= age <= conf.get("MFA_SMS_EMAIL_PROOF_SECONDS")
