@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -10,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import conf
-from .factors import PASSWORD, factors_enrolled, session_factors, session_proved_within
+from .factors import PASSWORD, factors_enrolled, second_factors, session_factors, session_proved_within
+from .http import url_with_query
 
 
 def password_proved_at(request) -> datetime | None:
@@ -35,7 +35,7 @@ def recent_authentication_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_recent_authentication(request):
-            return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(url_with_query(reverse('accounts:reauthenticate'), next=request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -45,7 +45,8 @@ def fresh_factor_required(view):
     """Once the account has a second factor of any kind, binding a new authenticator (or
     removing one) needs one of them proved in this session within
     ACCOUNTS_FRESH_FACTOR_SECONDS (NIST 800-63B: binding a new authenticator needs an
-    existing one); otherwise prove one, then come back here."""
+    existing one); otherwise prove one, then come back here. When it has none left, a
+    registered factor's `rebind_proof_url` may ask for a further proof first."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -55,6 +56,12 @@ def fresh_factor_required(view):
         max_age = conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS")
         if enrolled and not session_proved_within(request, [f.kind for f in enrolled], max_age):
             return redirect(factor_prove_url(request, request.get_full_path()))
+        if not enrolled:
+            # None left: a factor that knows the account had some asks for a further proof.
+            for factor in second_factors():
+                url = factor.rebind_proof_url(request, request.get_full_path()) if factor.rebind_proof_url else None
+                if url:
+                    return redirect(url)
         return view(request, *args, **kwargs)
 
     return wrapper

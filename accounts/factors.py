@@ -103,6 +103,11 @@ class Factor:
     is_locked: Callable[[Any], bool] = _never
     # Every device row of this kind of `user`, in any state (PANIC deletes them all).
     devices: Callable[[Any], Iterable] = _nothing
+    # When the account holds no second factor at all any more (after PANIC, or the last
+    # one removed): (request, next) → the URL of a further proof to ask before any new
+    # authenticator is bound (SMS: a link sent to the account's email, for an account
+    # that had numbers), or None. The password alone must not bind a second factor.
+    rebind_proof_url: Callable[[HttpRequest, str], str | None] | None = None
 
     # --- where to send a signed-in person ---
     # The enrolment page: (next, cancel) → URL; after enrolling, go to next (the

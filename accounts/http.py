@@ -55,8 +55,19 @@ class ParsedUrl:
 
     def with_query_params(self, params: list[tuple[str, str]]) -> str:
         """The URL with `params` appended to its own query, its fragment kept."""
-        query = urlencode(self.query_pairs() + list(params))
-        return urlunsplit((self.scheme, self.netloc, self.path, query, self.fragment))
+        return _query_appended((self.scheme, self.netloc, self.path, self.query, self.fragment), params)
+
+
+def _query_appended(parts: tuple[str, str, str, str, str], params) -> str:
+    scheme, netloc, path, query, fragment = parts
+    return urlunsplit((scheme, netloc, path, urlencode(parse_qsl(query, keep_blank_values=True) + list(params)),
+                       fragment))
+
+
+def url_with_query(url: str, **params: str) -> str:
+    """`url` (a path such as reverse() gives, or an absolute URL we made) with `params`
+    appended to its query: the one way to add `next`, `cancel`, `ticket`... to a URL."""
+    return _query_appended(tuple(urlsplit(url)), params.items())
 
 
 def url_parse(value, *, max_length: int = URL_MAX_LENGTH) -> ParsedUrl | None:

@@ -73,11 +73,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         return email_domain_label(self.email)
 
 
-def email_domain_label(email: str) -> str:
-    """'Internal' for the configured staff domains, 'External' for everyone else."""
+INTERNAL, EXTERNAL = "internal", "external"
+
+
+def email_domain(email: str) -> str:
+    """The one rule: INTERNAL for the staff domains of ACCOUNTS_INTERNAL_DOMAINS, EXTERNAL
+    for everyone else (self-registered). Stable codes: services compare them."""
     domain = email.rpartition("@")[2].lower()
     internal = {d.lower() for d in conf.get("ACCOUNTS_INTERNAL_DOMAINS")}
-    return _("Internal") if domain in internal else _("External")
+    return INTERNAL if domain in internal else EXTERNAL
+
+
+def email_domain_label(email: str) -> str:
+    """'Internal' or 'External', translated, for the pages."""
+    return _("Internal") if email_domain(email) == INTERNAL else _("External")
 
 
 class AuditEvent(models.Model):

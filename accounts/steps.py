@@ -1,11 +1,11 @@
 """Where a signed-in person goes to prove a factor now (step-up, fresh proof before a
 change): straight to the factor's own step when one fits, else to a choice of them."""
 
-from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from .factors import Factor, factors_enrolled, factors_meeting, session_factor_kinds
+from .http import url_with_query
 from .strengths import Requirement
 
 
@@ -37,7 +37,7 @@ def factor_prove_url(request, next_url: str, requirement: Requirement | None = N
     query = {"next": next_url}
     if requirement is not None:
         query["requirement"] = str(requirement)
-    return f"{reverse('accounts:factor_choose')}?{urlencode(query)}"
+    return url_with_query(reverse("accounts:factor_choose"), **query)
 
 
 def other_factors(request, user, *, current: str, next_url: str | None = None) -> list[dict]:

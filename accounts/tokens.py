@@ -7,7 +7,6 @@ password and last sign-in, so it dies as soon as the password changes, and expir
 PASSWORD_RESET_TIMEOUT.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from eulogin.cache import CACHE_ERRORS, CacheUnavailable
 
 from . import conf
+from .crypto import digest
 from .models import User
 
 REGISTRATION_SALT = "accounts.registration"
@@ -59,7 +59,7 @@ def registration_token_read(token: str) -> RegistrationRequest | None:
 
 
 def _used_key(registration: RegistrationRequest) -> str:
-    return "accounts:registration-used:" + hashlib.sha256(registration.nonce.encode()).hexdigest()
+    return "accounts:registration-used:" + digest(registration.nonce)
 
 
 # The used marks fail closed: without the cache nobody can tell whether a link was used,

@@ -1,12 +1,12 @@
 """What a validation response says about the person: CAS 3 attributes and released
 user attributes. One function decides it, so per-service policies can extend it."""
 
-from datetime import timezone as dt_timezone
 
-from accounts import conf as accounts_conf
 from accounts.factors import factor_get, strengths_for
+from accounts.models import email_domain
 from accounts.strengths import strongest_level
 
+from .formats import utc_timestamp
 from .models import ServiceTicket
 
 
@@ -23,17 +23,14 @@ def _user_attribute(user, name: str) -> str:
     if name == "lastName":
         return user.last_name
     if name == "domain":
-        # Stable codes, not the translated label: services compare them.
-        domain = user.email.rpartition("@")[2].lower()
-        internal = {d.lower() for d in accounts_conf.get("ACCOUNTS_INTERNAL_DOMAINS")}
-        return "internal" if domain in internal else "external"
+        return email_domain(user.email)  # stable codes, not the translated label
     if name == "locale":
         return user.preferred_language or ""
     return ""
 
 
 def _iso(value) -> str:
-    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp(value)
 
 
 def ticket_strengths(ticket: ServiceTicket) -> list[str]:

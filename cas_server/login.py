@@ -20,7 +20,6 @@ from django.core import signing
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import conf as accounts_conf
@@ -29,6 +28,7 @@ from accounts.factors import session_factor_kinds, strengths_for
 # Set by the sign-in form's "remember me" checkbox: the person's own choice of a long-term
 # SSO session (specification 4.1.1), never a parameter a service can send.
 from accounts.flows import REMEMBER_ME_SESSION_KEY
+from accounts.http import url_with_query
 from accounts.strengths import Requirement, UnknownRequirement
 
 from . import conf
@@ -93,9 +93,12 @@ def _locale(value: str | None) -> str:
     return value if value and LOCALE_RE.fullmatch(value) else ""
 
 
-def _flag(value: str | None) -> bool:
-    """A CAS flag is set when present, unless it plainly says false."""
-    return value is not None and value.strip().lower() not in ("false", "0", "no", "off")
+def cas_flag(value: str | None, *, default: bool = False) -> bool:
+    """A CAS (or EU Login) boolean parameter: set when present, unless it plainly says
+    false; `default` when absent. The one reading of renew, gateway, warn, userDetails..."""
+    if value is None:
+        return default
+    return value.strip().lower() not in ("false", "0", "no", "off")
 
 
 def login_params_parse(query) -> tuple[LoginParams | None, str]:
@@ -131,13 +134,13 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
     method = (query.get("method") or "GET").upper()
     if method not in METHODS:
         return None, str(_("The response method requested by the service is not supported."))
-    renew = _flag(query.get("renew"))
+    renew = cas_flag(query.get("renew"))
     return LoginParams(
         service_url=query.get("service", ""),
         renew=renew,
         # The specification recommends ignoring gateway when renew is set.
-        gateway=_flag(query.get("gateway")) and not renew,
-        warn=_flag(query.get("warn")),
+        gateway=cas_flag(query.get("gateway")) and not renew,
+        warn=cas_flag(query.get("warn")),
         method=method,
         accept_strengths=(query.get("acceptStrengths") or "")[:PARAMETER_MAX_LENGTH],
         authentication_level=(query.get("authenticationLevel") or "")[:PARAMETER_MAX_LENGTH],
@@ -160,13 +163,13 @@ def login_resume_token(params: LoginParams, *, requested_at: datetime | None = N
 def login_resume_url(params: LoginParams, *, requested_at: datetime | None = None, **changes) -> str:
     """/cas/login carrying `params` in a resume token."""
     token = login_resume_token(params, requested_at=requested_at, **changes)
-    return reverse("cas:login") + "?" + urlencode({"resume": token})
+    return url_with_query(reverse("cas:login"), resume=token)
 
 
 def login_signin_url(params: LoginParams) -> str:
     """The accounts sign-in, coming back to /cas/login afterwards."""
     back = login_resume_url(params, requested_at=timezone.now())
-    return reverse(settings.LOGIN_URL) + "?" + urlencode({"next": back})
+    return url_with_query(reverse(settings.LOGIN_URL), next=back)
 
 
 def remember_me_chosen(request: HttpRequest) -> bool:

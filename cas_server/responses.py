@@ -6,24 +6,25 @@ Rendering only: what to say is decided by validation.py, proxy.py and attributes
 import json
 import uuid
 from datetime import timedelta
-from datetime import timezone as dt_timezone
-from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from . import conf
 from .attributes import ticket_attributes, user_identifier
+from .formats import utc_timestamp
 from .results import ProxyResult, ValidationResult
+from .xmlbuild import element, xml_response
 
 CAS_NS = "http://www.yale.edu/tp/cas"
 
 
-def _xml(body: str) -> HttpResponse:
-    return HttpResponse(
-        f'<cas:serviceResponse xmlns:cas="{CAS_NS}">\n{body}</cas:serviceResponse>\n',
-        content_type="application/xml; charset=utf-8",
-    )
+def _cas(parent, name: str, text: str | None = None, **attrib):
+    return element(parent, f"{{{CAS_NS}}}{name}", text, attrib)
+
+
+def _root():
+    return element(None, f"{{{CAS_NS}}}serviceResponse", nsmap={"cas": CAS_NS})
 
 
 def _json(data: dict) -> HttpResponse:
@@ -42,10 +43,9 @@ def validation_response(result: ValidationResult, *, fmt: str, with_attributes: 
     if not result.success:
         if fmt == "JSON":
             return _json({"authenticationFailure": {"code": result.code, "description": result.description}})
-        return _xml(
-            f" <cas:authenticationFailure code={quoteattr(result.code)}>{escape(result.description)}"
-            "</cas:authenticationFailure>\n"
-        )
+        root = _root()
+        _cas(root, "authenticationFailure", result.description, code=result.code)
+        return xml_response(root)
     user = user_identifier(result.ticket.sso_session.user)
     attributes = ticket_attributes(result.ticket) if with_attributes else {}
     if fmt == "JSON":
@@ -57,20 +57,21 @@ def validation_response(result: ValidationResult, *, fmt: str, with_attributes: 
         if result.proxies:
             success["proxies"] = result.proxies
         return _json({"authenticationSuccess": success})
-    lines = [" <cas:authenticationSuccess>", f"  <cas:user>{escape(user)}</cas:user>"]
+    root = _root()
+    success = _cas(root, "authenticationSuccess")
+    _cas(success, "user", user)
     if attributes:
-        lines.append("  <cas:attributes>")
+        parent = _cas(success, "attributes")
         for name, values in attributes.items():
-            lines += [f"   <cas:{name}>{escape(value)}</cas:{name}>" for value in values]
-        lines.append("  </cas:attributes>")
+            for value in values:
+                _cas(parent, name, value)
     if result.pgt_iou:
-        lines.append(f"  <cas:proxyGrantingTicket>{escape(result.pgt_iou)}</cas:proxyGrantingTicket>")
+        _cas(success, "proxyGrantingTicket", result.pgt_iou)
     if result.proxies:
-        lines.append("  <cas:proxies>")
-        lines += [f"   <cas:proxy>{escape(proxy)}</cas:proxy>" for proxy in result.proxies]
-        lines.append("  </cas:proxies>")
-    lines.append(" </cas:authenticationSuccess>")
-    return _xml("\n".join(lines) + "\n")
+        parent = _cas(success, "proxies")
+        for proxy in result.proxies:
+            _cas(parent, "proxy", proxy)
+    return xml_response(root)
 
 
 def proxy_response(result: ProxyResult, *, fmt: str) -> HttpResponse:
@@ -80,9 +81,12 @@ def proxy_response(result: ProxyResult, *, fmt: str) -> HttpResponse:
             return _json({"proxySuccess": {"proxyTicket": result.ticket}})
         # The specification's JSON form of a proxy failure (section 2.7.2).
         return _json({"authenticationFailure": {"code": result.code, "description": result.description}})
+    root = _root()
     if result.ticket:
-        return _xml(f" <cas:proxySuccess>\n  <cas:proxyTicket>{escape(result.ticket)}</cas:proxyTicket>\n </cas:proxySuccess>\n")
-    return _xml(f" <cas:proxyFailure code={quoteattr(result.code)}>{escape(result.description)}</cas:proxyFailure>\n")
+        _cas(_cas(root, "proxySuccess"), "proxyTicket", result.ticket)
+    else:
+        _cas(root, "proxyFailure", result.description, code=result.code)
+    return xml_response(root)
 
 
 # --- SAML 1.1 ----------------------------------------------------------------------------
@@ -91,7 +95,28 @@ SAML_ATTRIBUTE_NAMESPACE = "http://www.ja-sig.org/products/cas/"
 
 
 def _instant(value) -> str:
-    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return utc_timestamp(value, milliseconds=True)
+
+
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+SAMLP_NS = "urn:oasis:names:tc:SAML:1.0:protocol"
+SAML_NS = "urn:oasis:names:tc:SAML:1.0:assertion"
+_SAML_RESPONSE_NSMAP = {None: SAMLP_NS, "saml": SAML_NS, "samlp": SAMLP_NS, "xsd": "http://www.w3.org/2001/XMLSchema",
+                        "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+
+
+def _samlp(parent, name: str, text: str | None = None, **attrib):
+    return element(parent, f"{{{SAMLP_NS}}}{name}", text, attrib)
+
+
+def _saml(parent, name: str, text: str | None = None, nsmap=None, **attrib):
+    return element(parent, f"{{{SAML_NS}}}{name}", text, attrib, nsmap=nsmap)
+
+
+def _saml_subject(parent, user: str) -> None:
+    subject = _saml(parent, "Subject")
+    _saml(subject, "NameIdentifier", user)
+    _saml(_saml(subject, "SubjectConfirmation"), "ConfirmationMethod", "urn:oasis:names:tc:SAML:1.0:cm:artifact")
 
 
 def saml_response(
@@ -99,51 +124,40 @@ def saml_response(
 ) -> HttpResponse:
     """The SOAP-wrapped SAML 1.1 Response of /samlValidate (specification 4.2.5)."""
     now = timezone.now()
-    head = (
-        '<Response xmlns="urn:oasis:names:tc:SAML:1.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" '
-        'xmlns:samlp="urn:oasis:names:tc:SAML:1.0:protocol" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'IssueInstant="{_instant(now)}" MajorVersion="1" MinorVersion="1" Recipient={quoteattr(target)} '
-        f'ResponseID="_{uuid.uuid4().hex}"'
-        + (f" InResponseTo={quoteattr(request_id)}" if request_id else "")
-        + ">"
-    )
+    envelope = element(None, f"{{{SOAP_NS}}}Envelope", nsmap={"SOAP-ENV": SOAP_NS})
+    element(envelope, f"{{{SOAP_NS}}}Header")
+    attrib = {"IssueInstant": _instant(now), "MajorVersion": "1", "MinorVersion": "1", "Recipient": target,
+              "ResponseID": f"_{uuid.uuid4().hex}"}
+    if request_id:
+        attrib["InResponseTo"] = request_id
+    response = element(element(envelope, f"{{{SOAP_NS}}}Body"), f"{{{SAMLP_NS}}}Response", attrib=attrib,
+                       nsmap=_SAML_RESPONSE_NSMAP)
+    status = _samlp(response, "Status")
     if not result.success:
-        status = {"INVALID_REQUEST": "samlp:Requester", "INTERNAL_ERROR": "samlp:Responder"}.get(
+        code = {"INVALID_REQUEST": "samlp:Requester", "INTERNAL_ERROR": "samlp:Responder"}.get(
             result.code, "samlp:RequestDenied"
         )
-        body = (
-            f'<Status><StatusCode Value="{status}"></StatusCode>'
-            f"<StatusMessage>{escape(result.code + ': ' + result.description)}</StatusMessage></Status>"
-        )
+        _samlp(status, "StatusCode", Value=code)
+        _samlp(status, "StatusMessage", result.code + ": " + result.description)
     else:
+        _samlp(status, "StatusCode", Value="samlp:Success")
         ticket = result.ticket
-        user = escape(user_identifier(ticket.sso_session.user))
-        subject = (
-            f"<Subject><NameIdentifier>{user}</NameIdentifier><SubjectConfirmation>"
-            "<ConfirmationMethod>urn:oasis:names:tc:SAML:1.0:cm:artifact</ConfirmationMethod>"
-            "</SubjectConfirmation></Subject>"
-        )
+        user = user_identifier(ticket.sso_session.user)
+        assertion = _saml(response, "Assertion", nsmap={None: SAML_NS}, AssertionID=f"_{uuid.uuid4().hex}",
+                          IssueInstant=_instant(now), Issuer=conf.get("CAS_SAML_ISSUER"), MajorVersion="1",
+                          MinorVersion="1")
+        conditions = _saml(assertion, "Conditions", NotBefore=_instant(now),
+                           NotOnOrAfter=_instant(now + timedelta(seconds=30)))
+        _saml(_saml(conditions, "AudienceRestrictionCondition"), "Audience", target)
+        statement = _saml(assertion, "AttributeStatement")
+        _saml_subject(statement, user)
         attributes = ticket_attributes(ticket, release_user_attributes=release_user_attributes)
-        attribute_xml = "".join(
-            f'<Attribute AttributeName={quoteattr(name)} AttributeNamespace="{SAML_ATTRIBUTE_NAMESPACE}">'
-            + "".join(f"<AttributeValue>{escape(v)}</AttributeValue>" for v in values)
-            + "</Attribute>"
-            for name, values in attributes.items()
-        )
-        body = (
-            '<Status><StatusCode Value="samlp:Success"></StatusCode></Status>'
-            f'<Assertion xmlns="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID="_{uuid.uuid4().hex}" '
-            f'IssueInstant="{_instant(now)}" Issuer={quoteattr(conf.get("CAS_SAML_ISSUER"))} MajorVersion="1" MinorVersion="1">'
-            f'<Conditions NotBefore="{_instant(now)}" NotOnOrAfter="{_instant(now + timedelta(seconds=30))}">'
-            f"<AudienceRestrictionCondition><Audience>{escape(target)}</Audience></AudienceRestrictionCondition></Conditions>"
-            f"<AttributeStatement>{subject}{attribute_xml}</AttributeStatement>"
-            f'<AuthenticationStatement AuthenticationInstant="{_instant(ticket.authenticated_at)}" '
-            f'AuthenticationMethod="urn:oasis:names:tc:SAML:1.0:am:password">{subject}</AuthenticationStatement>'
-            "</Assertion>"
-        )
-    envelope = (
-        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Header/>'
-        f"<SOAP-ENV:Body>{head}{body}</Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
-    )
-    return HttpResponse(envelope, content_type="text/xml; charset=utf-8")
+        for name, values in attributes.items():
+            attribute = _saml(statement, "Attribute", AttributeName=name, AttributeNamespace=SAML_ATTRIBUTE_NAMESPACE)
+            for value in values:
+                _saml(attribute, "AttributeValue", value)
+        authentication = _saml(assertion, "AuthenticationStatement",
+                               AuthenticationInstant=_instant(ticket.authenticated_at),
+                               AuthenticationMethod="urn:oasis:names:tc:SAML:1.0:am:password")
+        _saml_subject(authentication, user)
+    return xml_response(envelope, content_type="text/xml; charset=utf-8")

@@ -12,12 +12,16 @@ from accounts.models import AuditEvent
 from eulogin.queue import task_enqueue
 
 from . import conf
+from .formats import utc_timestamp
 from .models import ServiceTicket
 from .tickets import (
     ticket_reference,
 )
+from .xmlbuild import element, xml_bytes
 
 logger = logging.getLogger(__name__)
+SAML2P_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML2_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 
 def slo_enqueue(ticket_ids: list[int]) -> None:
@@ -32,16 +36,11 @@ def slo_enqueue(ticket_ids: list[int]) -> None:
 
 def logout_request_xml(*, session_index: str, name_id: str = "@NOT_USED@") -> str:
     """The SAML 2 LogoutRequest of Appendix C, its SessionIndex the service ticket."""
-    from xml.sax.saxutils import escape
-
-    issued = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
-        f'ID="LR-{uuid.uuid4().hex}" Version="2.0" IssueInstant="{issued}">'
-        f'<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">{escape(name_id)}</saml:NameID>'
-        f"<samlp:SessionIndex>{escape(session_index)}</samlp:SessionIndex>"
-        "</samlp:LogoutRequest>"
-    )
+    root = element(None, f"{{{SAML2P_NS}}}LogoutRequest", nsmap={"samlp": SAML2P_NS},
+                   attrib={"ID": f"LR-{uuid.uuid4().hex}", "Version": "2.0", "IssueInstant": utc_timestamp(timezone.now())})
+    element(root, f"{{{SAML2_NS}}}NameID", name_id, nsmap={"saml": SAML2_NS})
+    element(root, f"{{{SAML2P_NS}}}SessionIndex", session_index)
+    return xml_bytes(root, declaration=False, pretty=False).decode()
 
 
 class SloDeliveryError(Exception):

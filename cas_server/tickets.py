@@ -1,15 +1,17 @@
 """Ticket strings: how they are made, recognised and referred to in logs.
 
-Every ticket is a prefix and characters drawn by `secrets` from [A-Za-z0-9], so tickets
-and the cookie stay within the specification's character set. Service and proxy tickets
+Every ticket is a prefix and characters drawn by get_random_string (the `secrets` CSPRNG)
+from [A-Za-z0-9], so tickets and the cookie stay within the specification's character set. Service and proxy tickets
 are 32 characters in all, the length every service must accept (3.1.1, 3.2.1): 29 random
 characters, about 172 bits. The others carry 32 random characters (about 190 bits).
 """
 
-import hashlib
 import re
-import secrets
 import string
+
+from django.utils.crypto import get_random_string
+
+from accounts.crypto import digest
 
 from . import conf
 
@@ -27,7 +29,7 @@ _SHAPE = re.compile(r"(ST|PT|PGT|PGTIOU|TGT)-[A-Za-z0-9-]+")
 
 def ticket_new(prefix: str) -> str:
     length = _TOTAL_LENGTH[prefix] - len(prefix) - 1 if prefix in _TOTAL_LENGTH else _BODY_LENGTH
-    return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    return f"{prefix}-" + get_random_string(length, allowed_chars=_ALPHABET)
 
 
 def ticket_kind(value: str) -> str | None:
@@ -39,7 +41,7 @@ def ticket_kind(value: str) -> str | None:
 
 
 def ticket_digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    return digest(value)
 
 
 def ticket_reference(value: str) -> str:

@@ -23,6 +23,7 @@ from .dialects import validation_render
 from .login import (
     LoginDecision,
     Outcome,
+    cas_flag,
     login_decide,
     login_params_parse,
     login_resume_token,
@@ -166,7 +167,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def _renew(query) -> bool:
-    return "renew" in query and query.get("renew", "").lower() not in ("false", "0")
+    return cas_flag(query.get("renew"))
 
 
 def _format(query) -> str | None:

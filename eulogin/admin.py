@@ -7,7 +7,6 @@ list of them or a level; MEDIUM outside development): a stolen password does not
 open the registry.
 """
 
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
@@ -16,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.factors import session_strengths
+from accounts.http import url_with_query
 from accounts.steps import factor_prove_url
 from accounts.strengths import Requirement
 
@@ -40,4 +40,4 @@ class EuloginAdminSite(admin.AdminSite):
         user = request.user
         if user.is_authenticated and user.is_active and user.is_staff and not admin_strength_met(request):
             return redirect(factor_prove_url(request, next_url, admin_requirement()))
-        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_url})}")
+        return redirect(url_with_query(reverse(settings.LOGIN_URL), next=next_url))

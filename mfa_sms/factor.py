@@ -1,11 +1,11 @@
 """The SMS factor as the core's registry knows it (registered in MfaSmsConfig.ready())."""
 
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.factors import Factor
+from accounts.http import url_with_query
 from accounts.tiles import Tile
 
 SMS = "SMS"
@@ -32,14 +32,25 @@ def _devices(user):
 def sms_enrol_url(next_url: str, cancel_url: str = "") -> str:
     """Add a number (guided enrolment), then go on to `next_url`; "Annuler" goes to
     `cancel_url`."""
-    return reverse("mfa_sms:phone_add") + "?" + urlencode({"next": next_url, "cancel": cancel_url})
+    return url_with_query(reverse("mfa_sms:phone_add"), next=next_url, cancel=cancel_url)
 
 
 def sms_step_up_url(next_url: str) -> str:
     """Where to send a signed-in person who must prove SMS (choose a number, enter the
     code) before going on to `next_url`; the session then holds a fresh SMS factor and
     strength PASSWORD_SMS."""
-    return f"{reverse('mfa_sms:verify')}?{urlencode({'next': next_url})}"
+    return url_with_query(reverse("mfa_sms:verify"), next=next_url)
+
+
+def sms_rebind_proof_url(request, next_url: str) -> str | None:
+    """An account that had numbers and has no second factor left (PANIC, or the last one
+    removed) binds a new one only after its email confirms it."""
+    from .flows import session_email_proved_recently
+    from .selectors import phone_history_exists
+
+    if phone_history_exists(user=request.user) and not session_email_proved_recently(request):
+        return url_with_query(reverse("mfa_sms:email_confirm"), next=next_url)
+    return None
 
 
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
@@ -63,6 +74,7 @@ def sms_factor() -> Factor:
         has_device=_has_device,
         is_locked=_is_locked,
         devices=_devices,
+        rebind_proof_url=sms_rebind_proof_url,
         enrol_url=sms_enrol_url,
         step_up_url=sms_step_up_url,
         enrol_label=_("Add a mobile phone number"),

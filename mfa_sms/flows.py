@@ -5,7 +5,6 @@ account which had numbers and has none left bind a new one.
 Views call these; none of them trusts the browser for anything but the typed values."""
 
 import enum
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_event_record
+from accounts.crypto import digest
 from accounts.factors import factor_proved
 from accounts.http import client_ip
 from accounts.models import AuditEvent
@@ -62,7 +62,7 @@ class VerifyResult(enum.Enum):
 
 
 def _binding(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
+    return digest(nonce)
 
 
 def _webotp_host(request: HttpRequest | None) -> str:
@@ -252,3 +252,29 @@ def session_email_proved_recently(request: HttpRequest) -> bool:
         return False
     age = (timezone.now() - datetime.fromisoformat(proved)).total_seconds()
     return 0 <= age <= conf.get("MFA_SMS_EMAIL_PROOF_SECONDS")
+
+
+def device_token_verify(*, device: PhoneDevice, token) -> bool:
+    """PhoneDevice.verify_token (django-otp): `token` against the device's latest open
+    challenge, single use under concurrency, with django-otp's throttling."""
+    if sms_method_is_locked(user=device.user):
+        return False
+    allowed, _detail = device.verify_is_allowed()
+    if not allowed:
+        return False
+    now, max_attempts = timezone.now(), conf.get("MFA_SMS_CODE_MAX_ATTEMPTS")
+    open_challenges = Challenge.objects.filter(device=device, used_at__isnull=True, voided_at__isnull=True,
+                                               expires_at__gt=now, wrong_attempts__lt=max_attempts)
+    challenge = open_challenges.order_by("-created_at", "-pk").first()
+    if challenge is not None and codes.code_matches(str(token or ""), salt=challenge.salt,
+                                                    expected_hmac=challenge.code_hmac):
+        if open_challenges.filter(pk=challenge.pk).update(used_at=now) == 1:
+            device.throttle_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at"])
+            return True
+        return False
+    if challenge is not None:
+        Challenge.objects.filter(pk=challenge.pk).update(wrong_attempts=F("wrong_attempts") + 1)
+    device.throttle_increment(commit=True)
+    return False

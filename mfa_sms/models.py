@@ -48,9 +48,13 @@ class PhoneDevice(TimestampMixin, ThrottlingMixin, CooldownMixin, Device):
         return conf.get("MFA_SMS_RESEND_COOLDOWN_SECONDS")
 
     def verify_token(self, token) -> bool:
-        """Codes are verified through `challenge_verify` (services), never here: a device
-        holds no token."""
-        return False
+        """django-otp's contract: whether `token` is the code of this phone's open
+        challenge, which it uses up; wrong codes count (django-otp's growing delays), and a
+        locked SMS method verifies nothing. eulogin's own pages call flows.challenge_verify,
+        which also binds the code to the browser session that asked for it."""
+        from .flows import device_token_verify
+
+        return device_token_verify(device=self, token=token)
 
 
 class SmsMethodLock(models.Model):

@@ -1,7 +1,5 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
-from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -21,7 +19,6 @@ from twilio.request_validator import RequestValidator
 
 from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
-from accounts.factors import factors_enrolled
 from accounts.http import safe_next_url
 from accounts.steps import other_factors
 
@@ -203,23 +200,8 @@ class SignInChallengeView(ChallengeView):
 # --- "Mon compte": numbers ---------------------------------------------------------------
 
 
-def email_proof_required(view):
-    """An account that had numbers and has no second factor left (PANIC, or the last one
-    removed) binds a new number only after its email confirms it: the password alone must
-    not be enough to bind one."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if (not factors_enrolled(request.user) and selectors.phone_history_exists(user=request.user)
-                and not sms_flows.session_email_proved_recently(request)):
-            return redirect(f"{reverse('mfa_sms:email_confirm')}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def sensitive_change(view):
-    return never_cache(csrf_protect(recent_authentication_required(fresh_factor_required(email_proof_required(view)))))
+    return never_cache(csrf_protect(recent_authentication_required(fresh_factor_required(view))))
 
 
 @never_cache

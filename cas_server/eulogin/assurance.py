@@ -7,7 +7,7 @@ parameter may only make the requirement stricter, never weaker: the endpoint's l
 floor, as a service's strength policy is.
 """
 
-from accounts import conf as accounts_conf
+from accounts.models import email_domain
 
 from . import conf
 
@@ -32,9 +32,7 @@ def assurance_parse(text: str) -> int | None:
 def user_domain(user) -> str:
     """'internal' for people of ACCOUNTS_INTERNAL_DOMAINS, 'external' for everyone else
     (self-registered). Stable codes: services compare them."""
-    domain = user.email.rpartition("@")[2].lower()
-    internal = {d.lower() for d in accounts_conf.get("ACCOUNTS_INTERNAL_DOMAINS")}
-    return "internal" if domain in internal else "external"
+    return email_domain(user.email)
 
 
 def user_assurance_level(user) -> int:

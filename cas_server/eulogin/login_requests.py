@@ -16,7 +16,6 @@ the ticket still goes only there). Parameters given on /cas/login beside a
 loginRequestId are ignored: the stored ones win.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import digest
 from accounts.strengths import UnknownRequirement
 
 from .. import conf as cas_conf
@@ -42,7 +42,7 @@ UNAUTHORIZED_SERVICE = "UNAUTHORIZED_SERVICE"
 
 
 def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    return digest(value)
 
 
 @dataclass

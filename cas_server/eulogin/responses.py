@@ -5,18 +5,17 @@ What a success says is decided by `success_fields`; the two renderings only shap
 """
 
 import json
-import re
-from datetime import timezone as dt_timezone
 
 from django.http import HttpResponse
 from django.utils import timezone
-from lxml import etree
 
 from accounts.factors import factor_get
 
 from ..attributes import ticket_level, ticket_strengths, user_identifier
+from ..formats import utc_timestamp
 from ..models import ServiceTicket
 from ..results import ValidationResult
+from ..xmlbuild import element, xml_response
 from . import conf
 from .assurance import user_assurance_level, user_domain
 from .login_requests import LoginRequestResult
@@ -29,7 +28,7 @@ DETAIL_FIELDS = {"email", "firstName", "lastName", "domainUsername", "locale"}
 
 
 def _iso(value) -> str:
-    return value.astimezone(dt_timezone.utc).isoformat(timespec="milliseconds")
+    return utc_timestamp(value, milliseconds=True, offset="+00:00")
 
 
 def user_uid(user) -> str:
@@ -96,29 +95,17 @@ def success_fields(result: ValidationResult, *, user_details: bool = True, group
     return fields
 
 
-# Characters XML 1.0 cannot carry at all; dropped rather than failing the whole answer.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def _element(parent, name: str, text: str | None = None, **attributes):
-    node = etree.SubElement(
-        parent, f"{{{EULOGIN_NS}}}{name}", {k: _NOT_XML.sub("", str(v)) for k, v in attributes.items()},
-    )
-    if text is not None:
-        node.text = _NOT_XML.sub("", text)
-    return node
+    return element(parent, f"{{{EULOGIN_NS}}}{name}", text, attributes)
 
 
 def _xml_root():
-    return etree.Element(
-        f"{{{EULOGIN_NS}}}serviceResponse",
-        {"server": conf.get("CAS_EULOGIN_SERVER_NAME"), "date": _iso(timezone.now())}, nsmap=_NSMAP,
-    )
+    return element(None, f"{{{EULOGIN_NS}}}serviceResponse", nsmap=_NSMAP,
+                   attrib={"server": conf.get("CAS_EULOGIN_SERVER_NAME"), "date": _iso(timezone.now())})
 
 
 def _xml_response(root, status: int = 200) -> HttpResponse:
-    body = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    return HttpResponse(body, content_type="application/xml; charset=utf-8", status=status)
+    return xml_response(root, status=status)
 
 
 def _json_response(data: dict, status: int = 200) -> HttpResponse:

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from accounts.audit import audit_event_record
 from accounts.models import AuditEvent
 
+from ..login import cas_flag
 from ..models import Service, ServiceTicket
 from ..results import INVALID_REQUEST, INVALID_TICKET_SPEC, ValidationResult
 from ..selectors import service_for_url, service_url_acceptable
@@ -52,12 +53,6 @@ class ValidationParams:
     groups: str = ""
     accept_strengths: str = ""
     error: str = ""
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None:
-        return default
-    return value.strip().lower() not in ("false", "0", "no", "off")
 
 
 def validation_params_parse(query, *, endpoint_level: int | None) -> ValidationParams:
@@ -95,7 +90,7 @@ def validation_params_parse(query, *, endpoint_level: int | None) -> ValidationP
         params.error = "'acceptStrengths' is too long"
         return params
     params.accept_strengths = accept
-    params.user_details = _flag(query.get("userDetails"), True)
+    params.user_details = cas_flag(query.get("userDetails"), default=True)
     return params
 
 

@@ -1,9 +1,8 @@
-from urllib.parse import urlencode
-
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.factors import Factor
+from accounts.http import url_with_query
 from accounts.tiles import Tile
 
 FAKE = "FAKE"
@@ -29,9 +28,8 @@ def fake_factor() -> Factor:
         start=_start,
         has_device=lambda user: _tokens(user).filter(confirmed=True).exists(),
         devices=_tokens,
-        enrol_url=lambda next_url, cancel: reverse("fake_factor:enrol") + "?" + urlencode({"next": next_url,
-                                                                                          "cancel": cancel}),
-        step_up_url=lambda next_url: reverse("fake_factor:verify") + "?" + urlencode({"next": next_url}),
+        enrol_url=lambda next_url, cancel: url_with_query(reverse("fake_factor:enrol"), next=next_url, cancel=cancel),
+        step_up_url=lambda next_url: url_with_query(reverse("fake_factor:verify"), next=next_url),
         enrol_label="Add a fake token",
         enrol_html_id="add-fake",
         tile=Tile("fake-tokens", "Manage my fake tokens", "Add or remove fake tokens.", "fake_factor:tokens", order=45),

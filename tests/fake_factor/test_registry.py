@@ -149,3 +149,16 @@ def test_switching_needs_a_password_proved_and_a_factor_held(client, user):
         "accounts:login_password")
     assert client.post(reverse("accounts:login_other"), {"kind": "PASSWORD"})["Location"] == reverse(
         "accounts:login_password")
+
+
+def test_after_panic_the_password_alone_binds_no_factor_of_any_kind(client, user, password):
+    from mfa_sms.models import PhoneHistory
+
+    PhoneDevice.objects.create(user=user, number="+32470000001", confirmed=True)
+    PhoneHistory.objects.create(user=user)
+    sign_in(client, user.email)
+    client.post(reverse("accounts:panic"), {"password": password})
+    sign_in(client, user.email)
+    # Not a phone, not a fake token: the account's email must confirm first.
+    assert client.get(reverse("fake_factor:enrol"))["Location"].startswith(reverse("mfa_sms:email_confirm"))
+    assert client.get(reverse("mfa_sms:phone_add"))["Location"].startswith(reverse("mfa_sms:email_confirm"))

@@ -44,11 +44,6 @@ def sms_signin(client, user, phone):
     return start
 
 
-@pytest.fixture
-def reauthenticated_client(signed_in_client):
-    return signed_in_client
-
-
 def post_code(client, url_name: str, code: str, action: str = "verify"):
     return client.post(reverse(url_name), {"action": action, "code": code})
 
