@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cas', '0004_eulogin_login_request'),
+        ('cas', '0005_sso_session_warn'),
     ]
 
     operations = [
