@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from eulogin.queue import task_enqueue
+
 from . import conf, emails, tokens
 from .activity import activity_written
 from .audit import audit_event_record
@@ -104,7 +106,7 @@ def registration_request(*, email: str, first_name: str, last_name: str, languag
 
     kwargs = {"email": email, "first_name": first_name, "last_name": last_name, "language": language,
               "base_url": base_url}
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    transaction.on_commit(lambda: task_enqueue(task, **kwargs))
 
 
 def registration_email_send(*, email: str, first_name: str, last_name: str, language: str, base_url: str) -> None:
@@ -152,7 +154,7 @@ def password_reset_request(*, email: str, language: str, base_url: str, ip: str 
     """Ask for a reset link. The same for unknown addresses: the task alone looks up."""
     from .tasks import password_reset_email_send as task
 
-    transaction.on_commit(lambda: task.delay(email=email, language=language, base_url=base_url, ip=ip))
+    transaction.on_commit(lambda: task_enqueue(task, email=email, language=language, base_url=base_url, ip=ip))
 
 
 def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
@@ -180,7 +182,7 @@ def _notice_send(*, user: User, template: str, request: HttpRequest | None, base
                "reset_url": base_url + reverse("accounts:password_reset") if base_url else "",
                "name": user.get_full_name(), **(extra or {})}
     to = user.email
-    transaction.on_commit(lambda: task.delay(to=to, template=template, language=language, context=context))
+    transaction.on_commit(lambda: task_enqueue(task, to=to, template=template, language=language, context=context))
 
 
 def account_email_send(*, to: str, template: str, language: str, context: dict) -> None:
@@ -264,7 +266,7 @@ def user_erase(*, user: User, language: str = "", request: HttpRequest | None = 
     to, language, user_id = user.email, user.preferred_language or language, user.pk
     user_sessions_end_all(user=user, request=request, **detail)
     with transaction.atomic():
-        transaction.on_commit(lambda: task.delay(to=to, template="account_deleted", language=language))
+        transaction.on_commit(lambda: task_enqueue(task, to=to, template="account_deleted", language=language))
         AuditEvent.objects.filter(Q(user_id=user_id) | Q(email__iexact=to)).update(email="")
         signin_throttles_clear(email=to)
         user.delete()

@@ -113,6 +113,7 @@ if REDIS_URL:
     # within a fraction of a second. "strict" is the same Redis for code that must know
     # the cache failed and decides itself (eulogin.ratelimit falls back to PostgreSQL).
     _redis_options = {
+        "CLIENT_CLASS": "eulogin.cache.SkippingClient",  # a hung Redis: skipped 1 s after a timeout
         "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25),
         "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
     }
@@ -298,6 +299,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Keep this filter on eulogin.cache: it condenses "cache down" lines and tells the
+    # cache client to skip a failing Redis for a second (eulogin/cache.py).
     "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"}},
     "loggers": {"django.request": {"level": "ERROR"},
                 "eulogin.cache": {"level": "WARNING", "filters": ["cache_down"]}},
@@ -327,6 +330,10 @@ MFA_SMS_FILE_PATH = env.str("MFA_SMS_FILE_PATH", default="")
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
+# SMS left queued (broker down) past MFA_SMS_REQUEUE_AFTER_SECONDS are queued again.
+MFA_SMS_REQUEUE_AFTER_SECONDS = env.int("MFA_SMS_REQUEUE_AFTER_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["mfa-sms-requeue"] = {"task": "mfa_sms.tasks.sms_queued_sweep_task",
+                                           "schedule": env.float("MFA_SMS_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Old challenges and SMS log rows go, every hour.
 CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
 
@@ -338,6 +345,10 @@ CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO se
 CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
 CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
 CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
+# Single logouts nothing tried for this long (broker down) are queued again, every minute.
+CAS_SLO_REQUEUE_AFTER_SECONDS = env.int("CAS_SLO_REQUEUE_AFTER_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["cas-slo-requeue"] = {"task": "cas.slo_requeue",
+                                           "schedule": env.float("CAS_SLO_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 
