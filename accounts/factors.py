@@ -170,11 +170,6 @@ def factors_enrolled(user, *, backups: bool = True) -> list[Factor]:
     return [f for f in second_factors() if (backups or not f.backup) and f.has_device(user)]
 
 
-def factors_backup(user) -> list[Factor]:
-    """The backup factors `user` holds: offered as "Can't use your device?"."""
-    return [f for f in second_factors() if f.backup and f.has_device(user)]
-
-
 def factors_meeting(requirement: "Requirement", *, proved: Iterable[str] = ()) -> list[Factor]:
     """The second factors (not backups) that, added to the kinds already `proved`, would
     meet `requirement`: those step-up and guided enrolment offer."""
