@@ -246,6 +246,18 @@ def session_factor_proved_at(request: HttpRequest, kind: str) -> datetime | None
     return None
 
 
+def session_signed_in_at(request: HttpRequest) -> datetime | None:
+    """When this session's credentials were presented: the password's moment or, for a
+    sign-in without one, that of the earliest factor that stands alone."""
+    password = session_factor_proved_at(request, PASSWORD)
+    if password is not None:
+        return password
+    alone = [session_factor_proved_at(request, f["kind"]) for f in session_factors(request)
+             if (factor := factor_get(f["kind"])) is not None and factor.alone]
+    alone = [at for at in alone if at is not None]
+    return min(alone) if alone else None
+
+
 def session_proved_within(request: HttpRequest, kinds: Iterable[str], max_age: int) -> bool:
     """Whether this session proved one of `kinds` within `max_age` seconds."""
     now = timezone.now()
