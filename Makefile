@@ -2,12 +2,15 @@
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
-HOST   ?= 127.0.0.1
+# localhost, not 127.0.0.1: a WebAuthn RP ID must be a domain name (browsers refuse security
+# keys on an IP address), and http://localhost is a secure context.
+HOST   ?= localhost
 PORT   ?= 8000
 DEMO_PORT ?= 8001
 
-# Development defaults: SQLite, tasks in-process, email and SMS to the dev outbox.
-RUN_ENV := DEBUG=true
+# Development defaults: SQLite, tasks in-process, email and SMS to the dev outbox; security
+# keys bound to the host and port served.
+RUN_ENV := DEBUG=true MFA_WEBAUTHN_RP_ID=$(HOST) MFA_WEBAUTHN_ORIGINS=http://$(HOST):$(PORT)
 
 # Test defaults: a fast Argon2, plain-HTTP cookies for the local test servers.
 TEST_ENV := EULOGIN_ENV_FILE= SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HASHER=true \

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "mfa_sms",
+    "mfa_webauthn",
     "cas_server",
     "cas_server.eulogin",  # EU Login's dialect of CAS, built on the core (registers itself)
     "traces_gateway",
@@ -314,10 +315,19 @@ CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 
 # --- traces_gateway: environment-driven settings (defaults in traces_gateway/conf.py) ---
-TRACES_SERVICE_URL = env.str("TRACES_SERVICE_URL", default="http://127.0.0.1:8001/")
+TRACES_SERVICE_URL = env.str("TRACES_SERVICE_URL", default="http://localhost:8001/")
 
 # Relying-service policy plugs into the CAS server here (cas_server/policy.py): TRACES NT's
 # dated strength rules decide what a sign-in must have proved, and its step-up page leads
 # the person to it.
 CAS_REQUIREMENT_RESOLVER = "traces_gateway.selectors.login_requirement"
 CAS_STEP_UP_HANDLER = "traces_gateway.services.step_up_start"
+
+# --- mfa_webauthn: environment-driven settings (defaults of the rest in mfa_webauthn/conf.py) ---
+# The Relying Party ID (a domain name, never an IP address) and the exact origins the pages
+# are served from: `make run` passes its HOST and PORT; production names its own domain.
+MFA_WEBAUTHN_RP_ID = env.str("MFA_WEBAUTHN_RP_ID", default="localhost")
+MFA_WEBAUTHN_ORIGINS = env.list(
+    "MFA_WEBAUTHN_ORIGINS", default=["http://localhost:8000"] if DEBUG else [f"https://{MFA_WEBAUTHN_RP_ID}"]
+)
+MFA_WEBAUTHN_ATTESTATION = env.str("MFA_WEBAUTHN_ATTESTATION", default="none")

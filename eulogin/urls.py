@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("sms/", include("mfa_sms.urls")),
+    path("webauthn/", include("mfa_webauthn.urls")),
     path("cas/", include("cas_server.urls")),
     path("traces/", include("traces_gateway.urls")),
     path("dev/outbox/", include("devoutbox.urls")),

@@ -66,10 +66,10 @@ def test_the_readme_commands_work_as_written_on_a_fresh_clone(tmp_path):
         ["make", "run", f"PORT={port}", f"DEMO_PORT={demo_port}"],
         cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://localhost:{port}"  # the default HOST: security keys need a domain name
     try:
         _wait_for(f"{base}/account/login/", process)
-        _wait_for(f"http://127.0.0.1:{demo_port}/", process)
+        _wait_for(f"http://localhost:{demo_port}/", process)
         http = requests.Session()
         page = http.get(f"{base}/account/login/", timeout=10)
         assert page.status_code == 200 and "EU Login" in page.text
@@ -82,6 +82,13 @@ def test_the_readme_commands_work_as_written_on_a_fresh_clone(tmp_path):
         assert done.status_code == 200
         assert "Authentication succeeded" in done.text
         assert http.get(f"{base}/dev/outbox/", timeout=10).status_code == 200
+        # Security keys are bound to the host served: the passkey page offers them there.
+        passkey = http.get(f"{base}/webauthn/passkey/", timeout=10)
+        assert passkey.status_code == 200 and '"rpId": "localhost"' in passkey.text
+        # The demo TRACES NT sends its visitors to this eulogin, and is the registered service.
+        demo = requests.get(f"http://localhost:{demo_port}/accounts/login/", timeout=10, allow_redirects=False)
+        assert demo.headers["Location"].startswith(f"{base}/cas/login?service=http%3A%2F%2Flocalhost%3A{demo_port}")
+        assert http.get(demo.headers["Location"], timeout=10, allow_redirects=False).status_code == 302
 
         # The README's commands, typed in the same shell while the server runs.
         for command in commands:
@@ -99,8 +106,8 @@ def test_the_readme_commands_work_as_written_on_a_fresh_clone(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             output, _ = process.communicate()
-    assert f"http://127.0.0.1:{port}/account/login/" in output
-    assert f"http://127.0.0.1:{demo_port}/" in output
+    assert f"http://localhost:{port}/account/login/" in output
+    assert f"http://localhost:{demo_port}/" in output
     assert "DEBUG=true" in (clone / ".env").read_text()
     # Git ignores it: the clone stays clean.
     status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout

@@ -1,4 +1,4 @@
-"""Run the demo TRACES NT: `python -m traces_gateway.demo_site runserver 127.0.0.1:8001`."""
+"""Run the demo TRACES NT: `python -m traces_gateway.demo_site runserver localhost:8001`."""
 
 import os
 import sys

@@ -61,7 +61,7 @@ CSRF_COOKIE_NAME = "traces_csrftoken"
 
 # The CAS client. CAS 3 validation (/cas/p3/serviceValidate) returns the attributes,
 # among them the strength and factors of the sign-in.
-CAS_SERVER_URL = os.environ.get("DEMO_TRACES_CAS_SERVER_URL", "http://127.0.0.1:8000/cas/")
+CAS_SERVER_URL = os.environ.get("DEMO_TRACES_CAS_SERVER_URL", "http://localhost:8000/cas/")
 CAS_VERSION = "3"
 CAS_LOGOUT_COMPLETELY = True
 CAS_REDIRECT_URL = "/"
