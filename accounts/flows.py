@@ -18,7 +18,6 @@ from django.utils import timezone
 from . import conf, factors, throttling
 from .audit import audit_event_record
 from .http import client_ip, safe_next_url
-from .language import language_cookie_set
 from .models import AuditEvent
 
 PENDING_KEY = "eulogin_signin"
@@ -167,8 +166,7 @@ def signin_factor_proved(request: HttpRequest, *, user, kind: str, device=None, 
 
 
 def signin_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
-    """The response after a completed sign-in: on to `next_url` if it is safe, else home,
-    speaking the person's preferred language from now on."""
-    response = redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
-    language_cookie_set(request, response)
-    return response
+    """The response after a completed sign-in: on to `next_url` if it is safe, else home.
+    The account's preferred language applies from the next page on, below any choice made
+    in this browser (accounts.language)."""
+    return redirect(safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import conf
+from .language import language_for
 from .models import UserSession
 from .services import user_session_start
 
@@ -31,3 +32,18 @@ class UserSessionMiddleware:
                 if not updated and not UserSession.objects.filter(session_key=key).exists():
                     user_session_start(request=request, user=user)
         return response
+
+
+class LanguageMiddleware:
+    """After Django's LocaleMiddleware and the authentication: speak the language of
+    accounts.language.language_for (this browser's choice > the service's `locale` >
+    the account's preference > Accept-Language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

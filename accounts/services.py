@@ -76,12 +76,6 @@ def user_signout(*, request: HttpRequest) -> None:
         session_ended.send(sender=UserSession, user=user, session_key=session_key)
 
 
-def user_set_language(*, user: User, language: str) -> None:
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-
-
 # --- Registration ------------------------------------------------------------------------
 #
 # The user row is created only AFTER the email address is verified. Created before, an

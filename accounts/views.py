@@ -31,9 +31,10 @@ from .forms import (
     form_with_error,
 )
 from .http import client_ip, safe_next_url
-from .language import language_cookie_forget, language_cookie_set
+from .language import language_choice_forget, language_supported
 from .models import AuditEvent, User, email_domain_label
-from .services import user_set_language, user_signout
+from .services import user_signout
+from .step_up import step_up_reason
 from .steps import factors_to_prove
 from .strengths import Requirement, UnknownRequirement
 from .tiles import tiles_available
@@ -180,12 +181,9 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @csrf_protect
 def language_set(request: HttpRequest) -> HttpResponse:
-    """Django's set_language, which also remembers the choice on the signed-in account."""
-    response = set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        user_set_language(user=request.user, language=language)
-    return response
+    """The header's selector: Django's set_language, for this browser only. The account's
+    preferred language is set on "Configurer mon compte" (accounts.language)."""
+    return set_language(request)
 
 
 
@@ -305,6 +303,8 @@ class RegisterConfirmView(View):
         except services.RegistrationLinkInvalid:
             return self._invalid(request)
         messages.success(request, _("Your account has been created. You can now sign in."))
+        # The sign-in page has the new address filled in.
+        flows.signin_pending_start(request, email=registration.email, next_url=None)
         return redirect("accounts:login")
 
 
@@ -397,11 +397,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
 # --- Mon compte ---------------------------------------------------------------------------
 
 
-def _language_remember(request: HttpRequest, response: HttpResponse) -> None:
-    if request.user.preferred_language:
-        language_cookie_set(request, response)
-    else:
-        language_cookie_forget(response)
+def _language_remember(request: HttpRequest, response: HttpResponse, *, changed: bool) -> None:
+    """A preferred language just saved applies in this browser too: its header choice goes
+    (and the confirmation is already in the new language)."""
+    if changed:
+        language_choice_forget(response)
+        translation.activate(language_supported(request.user.preferred_language)
+                             or translation.get_language_from_request(request))
 
 
 @never_cache
@@ -415,9 +417,10 @@ def personal_data(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/personal_data.html", {"form": form}, status=400)
+        before = user.preferred_language
         services.user_personal_data_update(user=user, request=request, **form.cleaned_data)
         response = redirect("accounts:personal_data")
-        _language_remember(request, response)
+        _language_remember(request, response, changed=user.preferred_language != before)
         messages.success(request, _("Your personal data has been saved."))
         return response
     return render(request, "accounts/personal_data.html", {"form": form})
@@ -434,9 +437,10 @@ def configure(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/configure.html", {"form": form}, status=400)
+        before = user.preferred_language
         services.user_configure(user=user, request=request, **form.cleaned_data)
         response = redirect("accounts:configure")
-        _language_remember(request, response)
+        _language_remember(request, response, changed=user.preferred_language != before)
         if user.preferred_method:
             response.set_cookie(METHOD_COOKIE, user.preferred_method, max_age=365 * 24 * 3600, httponly=True,
                                 secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
@@ -504,8 +508,9 @@ def factor_choose(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
     usable, locked = factors_to_prove(request, requirement)
     options = [{"factor": f, "url": f.step_up_url(next_url)} for f in usable]
-    return render(request, "accounts/factor_choose.html", {"options": options, "locked": locked, "next": next_url},
-                  status=200 if options else 403)
+    context = {"options": options, "locked": locked, "next": next_url,
+               "reason": step_up_reason(request, next_url=next_url)}
+    return render(request, "accounts/factor_choose.html", context, status=200 if options else 403)
 
 
 @never_cache

@@ -1,17 +1,42 @@
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .models import LoginRequest, Service, ServiceTicket, SsoSession
 
 
+def fields_label(form: forms.BaseForm, names=None) -> None:
+    """Name every input of `form` for assistive technology where the admin gives it no
+    <label>: the cells of an inline table (its column headers are no labels) and both
+    halves of a split date and time."""
+    for name in names or form.fields:
+        field = form.fields[name]
+        label = capfirst(field.label or name)
+        parts = getattr(field.widget, "widgets", None)
+        if parts and len(parts) == 2:
+            parts[0].attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+            parts[1].attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+        elif names is None:
+            field.widget.attrs["aria-label"] = label
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """For a TabularInline: every cell's input says which column it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # after it, the row's "Delete" box exists too
+        fields_label(form)
+
+
 class ServiceForm(forms.ModelForm):
     released_attributes = forms.MultipleChoiceField(
-        label=_("released attributes"), required=False, widget=forms.CheckboxSelectMultiple, choices=(),
+        label=_("Released attributes"), required=False, widget=forms.CheckboxSelectMultiple, choices=(),
     )
 
-    slo_url = forms.URLField(label=_("single logout URL"), required=False, max_length=2048, assume_scheme="https")
+    slo_url = forms.URLField(label=_("Single logout URL"), required=False, max_length=2048, assume_scheme="https")
 
     class Meta:
         model = Service
@@ -20,6 +45,7 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["released_attributes"].choices = [(n, n) for n in conf.get("CAS_RELEASABLE_ATTRIBUTES")]
+        fields_label(self, [n for n, f in self.fields.items() if getattr(f.widget, "widgets", None)])
 
 
 @admin.register(Service)
@@ -33,10 +59,28 @@ class ServiceAdmin(admin.ModelAdmin):
     ordering = ("evaluation_order", "id")
 
 
+class EndReasonFilter(admin.SimpleListFilter):
+    """The SSO sessions by how they ended, open ones included (their reason is blank, which
+    Django's own filter would show as a link without a name)."""
+
+    title = _("end reason")
+    parameter_name = "end_reason"
+
+    def lookups(self, request, model_admin):
+        reasons = SsoSession.objects.exclude(end_reason="").order_by("end_reason").values_list("end_reason", flat=True)
+        return [("-", _("Still open")), *((reason, reason) for reason in reasons.distinct())]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "-":
+            return queryset.filter(end_reason="")
+        return queryset.filter(end_reason=value) if value else queryset
+
+
 @admin.register(SsoSession)
 class SsoSessionAdmin(admin.ModelAdmin):
     list_display = ("user", "created_at", "last_used_at", "expires_at", "strength", "remember_me", "ended_at", "end_reason")
-    list_filter = ("remember_me", "end_reason")
+    list_filter = ("remember_me", EndReasonFilter)
     search_fields = ("user__email",)
     exclude = ("ticket_digest", "session_key")
     readonly_fields = ("user", "authenticated_at", "factors", "strength", "remember_me", "created_at",

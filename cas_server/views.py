@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import url_parse
-from accounts.language import language_cookie_write
+from accounts.language import language_for, service_language_cookie_write
 from accounts.services import user_signout
 
 from . import conf
@@ -86,14 +86,14 @@ def login(request: HttpRequest) -> HttpResponse:
     params, error = login_params_parse(query)
     if params is None:
         return _error_page(request, error, 400)
-    # `locale` (EU Login): the language of the pages of this login, until the person
-    # chooses another or signs in with a preferred one.
+    # `locale` (EU Login): the language of the pages of this login, unless the person chose
+    # one in this browser (accounts/language.py has the whole order).
     language = _supported_language(params.locale)
     if language:
-        translation.activate(language)
+        translation.activate(language_for(request, service_language=language))
     response = _login(request, params)
     if language:
-        language_cookie_write(response, language)
+        service_language_cookie_write(response, language)
     return response
 
 

@@ -20,7 +20,8 @@ after means two processes racing for the last slot cannot both get it. Two store
 """
 
 import hashlib
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from django.core.cache import caches
 from django.db import connection
@@ -32,8 +33,8 @@ CACHE = "cache"
 DATABASE = "database"
 
 
-def _cache_key(scope: str, key: str, window: int) -> str:
-    bucket = int(timezone.now().timestamp() // window)
+def _cache_key(scope: str, key: str, window: int, at: datetime | None = None) -> str:
+    bucket = int((at or timezone.now()).timestamp() // window)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"ratelimit:{scope}:{digest}:{window}:{bucket}"
 
@@ -86,18 +87,40 @@ def window_hit(*, scope: str, key: str, window: int, store: str = CACHE) -> int:
     return _database_hit(cache_key, window)
 
 
-def window_release(*, scope: str, key: str, window: int, store: str = CACHE) -> None:
-    """Give back a request counted by window_hit (it was refused by another limit)."""
-    cache_key = _cache_key(scope, key, window)
+def window_release(*, scope: str, key: str, window: int, store: str = CACHE, at: datetime | None = None) -> None:
+    """Give back a request counted by window_hit: refused by another limit, or (with `at`,
+    the moment it was counted) one that turned out legitimate. Never below zero; nothing
+    when that window is over."""
+    cache_key = _cache_key(scope, key, window, at)
     if store == CACHE:
         try:
-            caches["strict"].decr(cache_key)
+            if caches["strict"].decr(cache_key) < 0:
+                caches["strict"].incr(cache_key)
             return
         except ValueError:
             return
         except CACHE_ERRORS as error:
             cache_error_log(error)
     _database_release(cache_key)
+
+
+def window_count(*, scope: str, key: str, window: int, store: str = CACHE) -> int:
+    """How many requests the current window has counted."""
+    cache_key = _cache_key(scope, key, window)
+    if store == CACHE:
+        try:
+            return int(caches["strict"].get(cache_key) or 0)
+        except CACHE_ERRORS as error:
+            cache_error_log(error)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count FROM {_table()} WHERE key = %s", [cache_key])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def window_seconds_left(window: int) -> int:
+    """Whole seconds (rounded up) until the current window ends and its counters restart."""
+    return max(1, math.ceil(window - timezone.now().timestamp() % window))
 
 
 def windows_purge() -> int:

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.LanguageMiddleware",  # the language order (accounts/language.py)
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -29,6 +29,9 @@ DEFAULTS = {
     # Growing delays between wrong entries on one number: factor × 2^(n−1) seconds
     # (1, 2, 4, 8 … seconds), django-otp's ThrottlingMixin.
     "MFA_SMS_THROTTLE_FACTOR": 1,
+    # The first 3 wrong entries wait for nothing (a typo corrected at once); the delays
+    # start with the 4th. The code's 5 entries and the account's lock after 20 stay.
+    "MFA_SMS_FREE_WRONG_ENTRIES": 3,
     # After 20 consecutive wrong codes on an account, the SMS method locks for it until an
     # administrator unlocks it (NIST 800-63B allows at most 100) and the person is emailed.
     "MFA_SMS_LOCK_AFTER_FAILURES": 20,
@@ -43,7 +46,9 @@ DEFAULTS = {
     "MFA_SMS_ALLOWED_REGIONS": EUROPE,
     # Abuse limits (SMS pumping, cost). Each is (sends, window seconds); counters live in
     # PostgreSQL (mfa_sms.limits), shared by every web process and worker.
-    # Per number: 3 in 10 minutes (one code, two resends), 10 a day.
+    # Per number: 3 in 10 minutes (one code, two resends), 10 a day. A send whose code was
+    # then entered correctly leaves the 10-minute window (sign-ins in a row are not
+    # refused); it still counts in the day and in every other limit.
     "MFA_SMS_LIMIT_PER_NUMBER_SHORT": (3, 10 * 60),
     "MFA_SMS_LIMIT_PER_NUMBER_DAY": (10, 24 * 3600),
     # Per account: 10 an hour, over all its numbers (several numbers do not multiply it).

@@ -5,6 +5,7 @@ account which had numbers and has none left bind a new one.
 Views call these; none of them trusts the browser for anything but the typed values."""
 
 import enum
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -14,8 +15,9 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.audit import audit_event_record
 from accounts.crypto import digest
@@ -36,16 +38,39 @@ SESSION_KEY = "mfa_sms_challenge"
 
 class SmsRefused(Exception):
     """A code cannot be sent now; `message` is safe to show (it reveals nothing about
-    other accounts or numbers)."""
+    other accounts or numbers) and says when a new code can be asked for; `wait` is that
+    delay in seconds (None: not by waiting, e.g. a locked method)."""
 
-    def __init__(self, message):
+    def __init__(self, message, wait: int | None = None):
         super().__init__(str(message))
         self.message = message
+        self.wait = wait
 
 
-REFUSED_LIMIT = gettext_lazy(
-    "No SMS can be sent right now. Please try again later, or choose another authentication method."
-)
+def _when(wait: int) -> dict:
+    """"in 3 minutes, at 14:05": the minutes rounded up, and the local time."""
+    at = timezone.localtime(timezone.now() + timedelta(seconds=wait))
+    return {"minutes": max(1, math.ceil(wait / 60)), "time": time_format(at, "H:i")}
+
+
+def refused_limit_message(wait: int) -> str:
+    when = _when(wait)
+    return ngettext(
+        "No SMS can be sent right now. You can ask for a new code in %(minutes)d minute, at %(time)s, "
+        "or choose another authentication method.",
+        "No SMS can be sent right now. You can ask for a new code in %(minutes)d minutes, at %(time)s, "
+        "or choose another authentication method.",
+        when["minutes"],
+    ) % when
+
+
+def refused_cooldown_message(wait: int) -> str:
+    when = _when(wait)
+    return ngettext(
+        "A code was sent a moment ago. You can ask for a new one in %(minutes)d minute, at %(time)s.",
+        "A code was sent a moment ago. You can ask for a new one in %(minutes)d minutes, at %(time)s.",
+        when["minutes"],
+    ) % when
 
 
 REFUSED_LOCKED = gettext_lazy(
@@ -94,15 +119,16 @@ def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, 
     refused_by = None
     with transaction.atomic():
         device = PhoneDevice.objects.select_for_update().get(pk=device.pk)
-        allowed, _detail = device.generate_is_allowed()
-        if not allowed:
-            raise SmsRefused(_("A code was sent a moment ago. Please wait a minute before asking for a new one."))
+        cooldown = _cooldown_wait(device)
+        if cooldown:
+            raise SmsRefused(refused_cooldown_message(cooldown), wait=cooldown)
         refused_by = limits.sms_send_take(number=device.number, user_id=user.pk, ip=client_ip(request))
         if not refused_by:
             challenge, nonce = _challenge_create(request=request, device=device, purpose=purpose)
     if refused_by:
         audit_event_record(kind=AuditEvent.Kind.SMS_REFUSED, request=request, user=user, limit=refused_by)
-        raise SmsRefused(REFUSED_LIMIT)
+        wait = limits.sms_send_wait(number=device.number, user_id=user.pk, ip=client_ip(request))
+        raise SmsRefused(refused_limit_message(wait), wait=wait)
     request.session[SESSION_KEY] = {
         "challenge": challenge.pk,
         "nonce": nonce,
@@ -112,6 +138,43 @@ def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, 
         **(state or {}),
     }
     return challenge
+
+
+def _cooldown_wait(device: PhoneDevice) -> int:
+    """Seconds left of the device's resend cooldown (django-otp's CooldownMixin), 0: none."""
+    allowed, detail = device.generate_is_allowed()
+    if allowed:
+        return 0
+    left = (detail["next_generation_at"] - timezone.now()).total_seconds()
+    return max(1, math.ceil(left))
+
+
+def sms_resend_wait(*, request: HttpRequest, device: PhoneDevice) -> tuple[int, str]:
+    """For the challenge page: (seconds until a new code can be sent to `device`, why not
+    before: "" for now, "cooldown" or "limit")."""
+    limit = limits.sms_send_wait(number=device.number, user_id=device.user_id, ip=client_ip(request))
+    cooldown = _cooldown_wait(device)
+    if limit:
+        return max(limit, cooldown), "limit"
+    return cooldown, "cooldown" if cooldown else ""
+
+
+def sms_refusal_now(*, request: HttpRequest, device: PhoneDevice) -> str:
+    """Why no code can be sent to `device` at this moment, with when one can ("" if one can)."""
+    if sms_method_is_locked(user=device.user):
+        return str(REFUSED_LOCKED)
+    wait, reason = sms_resend_wait(request=request, device=device)
+    if reason == "limit":
+        return refused_limit_message(wait)
+    return refused_cooldown_message(wait) if reason else ""
+
+
+def verify_wait(*, device: PhoneDevice) -> int:
+    """Seconds before the next code entry on `device` is looked at (growing delays)."""
+    allowed, detail = PhoneDevice.objects.get(pk=device.pk).verify_is_allowed()
+    if allowed:
+        return 0
+    return max(1, math.ceil((detail["locked_until"] - timezone.now()).total_seconds()))
 
 
 def _challenge_create(*, request: HttpRequest, device: PhoneDevice, purpose: str) -> tuple[Challenge, str]:
@@ -194,6 +257,7 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
             device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at",
                                        "last_generated_timestamp"])
         failures_reset(user=user)
+        limits.sms_send_used(number=device.number, sent_at=challenge.created_at)
         audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method="SMS",
                            purpose=purpose, phone=device.masked_number)
         return VerifyResult.OK

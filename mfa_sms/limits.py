@@ -7,7 +7,9 @@ down SMS still go out under every limit, and a Redis restarted empty does not ha
 anyone a fresh day of SMS.
 """
 
-from eulogin.ratelimit import DATABASE, window_hit, window_release
+from datetime import datetime
+
+from eulogin.ratelimit import DATABASE, window_count, window_hit, window_release, window_seconds_left
 
 from . import conf
 
@@ -39,3 +41,21 @@ def sms_send_take(*, number: str, user_id: int | None, ip: str | None) -> str | 
                 window_release(scope=f"mfa_sms:{taken_scope}", key=taken_key, window=taken_window, store=DATABASE)
             return scope
     return None
+
+
+def sms_send_wait(*, number: str, user_id: int | None, ip: str | None) -> int:
+    """Seconds until every limit has room for one more send to `number` (0: now)."""
+    wait = 0
+    for scope, key, limit, window in _rules(number=number, user_id=user_id, ip=ip):
+        if window_count(scope=f"mfa_sms:{scope}", key=key, window=window, store=DATABASE) >= limit:
+            wait = max(wait, window_seconds_left(window))
+    return wait
+
+
+def sms_send_used(*, number: str, sent_at: datetime) -> None:
+    """The code of a send made at `sent_at` was then entered correctly: that send leaves
+    the short per-number window, so that a person signing in several times in a row is not
+    refused. Pumping sends are never verified: they keep counting, as does every other
+    limit (the number's day, the account, the IP, the platform)."""
+    _limit, window = conf.get("MFA_SMS_LIMIT_PER_NUMBER_SHORT")
+    window_release(scope="mfa_sms:number", key=number, window=window, store=DATABASE, at=sent_at)

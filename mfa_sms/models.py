@@ -7,11 +7,20 @@ holding only a salted HMAC of the code, bound to one purpose and one browser ses
 used once, voided by a resend or after 5 wrong entries.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import CooldownMixin, Device, ThrottlingMixin, TimestampMixin
+from django_otp.models import (
+    MAX_THROTTLE_DELAY_SECONDS,
+    CooldownMixin,
+    Device,
+    ThrottlingMixin,
+    TimestampMixin,
+    VerifyNotAllowed,
+)
 
 from . import conf
 
@@ -46,6 +55,19 @@ class PhoneDevice(TimestampMixin, ThrottlingMixin, CooldownMixin, Device):
 
     def get_cooldown_duration(self) -> int:
         return conf.get("MFA_SMS_RESEND_COOLDOWN_SECONDS")
+
+    def verify_is_allowed(self):
+        """django-otp's growing delays (factor × 2^(n−1) seconds), counted only from the
+        wrong entry after the first MFA_SMS_FREE_WRONG_ENTRIES: a quick correction of a
+        typo is never made to wait."""
+        over = self.throttling_failure_count - conf.get("MFA_SMS_FREE_WRONG_ENTRIES")
+        if self.throttling_enabled and over > 0 and self.throttling_failure_timestamp is not None:
+            required = min(self.get_throttle_factor() * 2 ** (over - 1), MAX_THROTTLE_DELAY_SECONDS)
+            locked_until = self.throttling_failure_timestamp + timedelta(seconds=required)
+            if timezone.now() < locked_until:
+                return False, {"reason": VerifyNotAllowed.N_FAILED_ATTEMPTS,
+                               "failure_count": self.throttling_failure_count, "locked_until": locked_until}
+        return super(ThrottlingMixin, self).verify_is_allowed()
 
     def verify_token(self, token) -> bool:
         """django-otp's contract: whether `token` is the code of this phone's open

@@ -1,5 +1,6 @@
 """Thin views: a form, one service call, a page or a redirect."""
 
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -7,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -20,6 +22,7 @@ from twilio.request_validator import RequestValidator
 from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.http import safe_next_url
+from accounts.step_up import step_up_reason
 from accounts.steps import other_factors
 
 from . import conf, selectors
@@ -59,7 +62,6 @@ def _delivery_problem(challenge_id: int | None) -> str:
 _VERIFY_ERRORS = {
     VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
     VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
-    VerifyResult.THROTTLED: gettext_lazy("Too many wrong codes in a row. Please wait a few seconds and try again."),
     VerifyResult.LOCKED: REFUSED_LOCKED,
 }
 
@@ -112,6 +114,7 @@ class ChallengeView(View):
         state, device, error = (self.state if self.device else None), self.device, self.error
         form = ChallengeForm(request.POST if request.method == "POST" and request.POST.get("action") == "verify" else None)
         status = 200
+        resend_error = ""  # a refused resend: the code already sent stays, and so does its field
         if request.method == "POST" and state is not None and device is not None and not error:
             action = request.POST.get("action")
             if action == "resend":
@@ -121,23 +124,35 @@ class ChallengeView(View):
                     messages.success(request, _("A new code has been sent. The previous one no longer works."))
                     return redirect(request.get_full_path())
                 except SmsRefused as refused:
-                    error, status = str(refused.message), 429
+                    resend_error, status = str(refused.message), 429
             elif action == "verify" and form.is_valid():
                 result = sms_flows.challenge_verify(request=request, purpose=self.purpose,
                                                     code=form.cleaned_data["code"])
                 if result is VerifyResult.OK:
                     sms_flows.challenge_state_clear(request)
                     return self.succeeded(request)
-                form.add_error("code", str(_VERIFY_ERRORS[result]))
+                if result is VerifyResult.THROTTLED:
+                    seconds = sms_flows.verify_wait(device=device)
+                    form.add_error("code", ngettext(
+                        "Too many wrong codes in a row. Please wait %(seconds)d second, then enter the code again: "
+                        "it is still valid.",
+                        "Too many wrong codes in a row. Please wait %(seconds)d seconds, then enter the code again: "
+                        "it is still valid.", seconds) % {"seconds": seconds})
+                else:
+                    form.add_error("code", str(_VERIFY_ERRORS[result]))
                 status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
             elif action == "verify":
                 status = 400
             else:
                 return HttpResponseBadRequest()
         state = sms_flows.challenge_state(request, purpose=self.purpose) or state
-        refused = (state or {}).get("refused", "")
-        if refused and status == 200:
-            status = 429  # the send was refused (lock, cooldown, abuse limit)
+        refused = ""
+        if (state or {}).get("refused") and device is not None:
+            # The first send was refused (lock, abuse limit): say why, with today's wait.
+            refused = sms_flows.sms_refusal_now(request=request, device=device)
+            if refused and status == 200:
+                status = 429
+        resend_wait, _why = sms_flows.sms_resend_wait(request=request, device=device) if device else (0, "")
         context = {
             "form": form,
             "title": self.title,
@@ -145,9 +160,12 @@ class ChallengeView(View):
             "number": (phone_format(device.number) if self.full_number else device.masked_number) if device else "",
             "cancel_url": self.cancel_url(),
             "error": error or refused,
+            "resend_error": resend_error,
             "delivery_problem": _delivery_problem((state or {}).get("challenge")),
             "can_verify": bool(state and state.get("challenge")) and not error,
-            "can_resend": device is not None and not (error and not state),
+            "can_resend": device is not None and not (error and not state) and not sms_method_is_locked(user=device.user),
+            "resend_wait": resend_wait,
+            "resend_at": timezone.localtime(timezone.now() + timedelta(seconds=resend_wait)),
             "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
             "other_factors": self.other_factors(request),
         }
@@ -332,7 +350,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect("mfa_sms:verify_challenge")
         except SmsRefused as refused:
             form.add_error(None, str(refused.message))
-    return render(request, "mfa_sms/verify.html", {"form": form, "next": next_url},
+    return render(request, "mfa_sms/verify.html",
+                  {"form": form, "next": next_url, "reason": step_up_reason(request, next_url=next_url)},
                   status=200 if request.method == "GET" else 400)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cas_server.admin import ServiceAdmin
+from cas_server.admin import LabelledInlineFormSet, ServiceAdmin
 
 from .models import StrengthRule
 
@@ -9,6 +9,7 @@ class StrengthRuleInline(admin.TabularInline):
     """The service's policy: from each date on, the level or strengths it requires."""
 
     model = StrengthRule
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ("effective_from", "requirement", "note")
 

@@ -4,8 +4,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
-from accounts.factors import factors_meeting, session_factor_kinds, session_strengths
+from accounts.factors import factors_meeting, session_factor_kinds, session_strengths, strengths_for
 from accounts.http import safe_next_url
+from accounts.step_up import step_up_reason_set
 from accounts.steps import factor_prove_url, factors_to_prove
 from accounts.strengths import Requirement, UnknownRequirement
 from cas_server.models import Service
@@ -17,7 +18,10 @@ from .services import step_up_state
 def _context(request: HttpRequest, state: dict) -> dict:
     service = Service.objects.filter(pk=state.get("service")).first()
     rule = service_rule_in_effect(service=service) if service else None
-    return {"service": service, "since": rule.effective_from if rule else None}
+    # "since" only when the rule in effect is what asks for more than the password (not,
+    # say, a login request's own acceptStrengths under a password-only rule).
+    demanding = rule is not None and not Requirement.parse(rule.requirement).is_met_by(strengths_for({"PASSWORD"}))
+    return {"service": service, "since": rule.effective_from if demanding else None}
 
 
 def _requirement(state: dict) -> Requirement | None:
@@ -46,6 +50,9 @@ def step_up(request: HttpRequest) -> HttpResponse:
         return render(request, "traces_gateway/method_unavailable.html", context, status=403)
     usable, _held_locked = factors_to_prove(request, requirement)
     if usable:
+        # "Confirm it is you" says which service asks, and why.
+        step_up_reason_set(request=request, next_url=next_url, since=context["since"],
+                           service=context["service"].name if context["service"] else "")
         return redirect(factor_prove_url(request, next_url, requirement))
     locked = [f for f in candidates if f.is_locked(request.user)]
     if locked:

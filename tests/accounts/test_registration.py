@@ -39,6 +39,8 @@ def test_the_account_is_created_only_once_the_link_is_followed_and_a_password_ch
 
     response = choose_password(client, path)
     assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    # The sign-in page has the new address filled in.
+    assert f'value="{NEW_EMAIL}"' in client.get(response["Location"]).content.decode()
     user = User.objects.get(email=NEW_EMAIL)
     assert (user.first_name, user.last_name) == ("Jeanne", "Dupont")
     assert user.check_password(NEW_PASSWORD)

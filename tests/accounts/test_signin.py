@@ -187,14 +187,16 @@ def test_sign_out_ends_the_session(signed_in_client, user):
 def test_the_preferred_language_is_applied_at_sign_in(client, make_user, password, settings):
     make_user(email="lena@example.org", preferred_language="fr")
     response = sign_in(client, "lena@example.org", password)
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    # Applied, not written into this browser's own choice (accounts.language).
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     assert "Mon compte" in client.get(reverse("accounts:my_account")).content.decode()
 
 
-def test_choosing_a_language_while_signed_in_is_remembered(signed_in_client, user):
+def test_choosing_a_language_while_signed_in_changes_this_browser_not_the_account(signed_in_client, user):
     signed_in_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     user.refresh_from_db()
-    assert user.preferred_language == "fr"
+    assert user.preferred_language == ""
+    assert "Mon compte" in signed_in_client.get(reverse("accounts:my_account")).content.decode()
 
 
 def test_the_accept_language_header_chooses_the_language(client):

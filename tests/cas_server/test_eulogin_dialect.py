@@ -488,7 +488,7 @@ def test_login_init_is_limited_per_client_address(db, service, settings):
 @pytest.mark.parametrize("locale", ["fr", "fr_BE", "fr-be"])
 def test_the_locale_parameter_chooses_the_language_of_the_login_pages(client, service, settings, locale):
     response = client.get(reverse("cas:login"), {"service": SERVICE_URL, "locale": locale})
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert response.cookies["eulogin_service_language"].value == "fr"  # below the person's own choice
     page = client.get(response["Location"])
     assert "Connectez-vous pour continuer" in page.content.decode()
 
@@ -496,6 +496,7 @@ def test_the_locale_parameter_chooses_the_language_of_the_login_pages(client, se
 def test_an_unknown_locale_changes_nothing(client, service, settings):
     response = client.get(reverse("cas:login"), {"service": SERVICE_URL, "locale": "tlh"})
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert "eulogin_service_language" not in response.cookies
     assert response.status_code == 302
 
 

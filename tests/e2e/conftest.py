@@ -83,3 +83,23 @@ def sign_in_in_browser(page: Page, base_url: str, email: str, password: str) -> 
     page.locator("#next-button").click()
     page.locator("#id_password").fill(password)
     page.locator("#signin-button").click()
+
+
+_AXE = None
+SERIOUS = {"serious", "critical"}
+
+
+def assert_accessible(page: Page, where: str = "") -> None:
+    """axe-core (axe-playwright-python's bundled copy) finds no serious or critical
+    violation on the page as it is now."""
+    global _AXE
+    if _AXE is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE = Axe()
+    results = _AXE.run(page)
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in results.response["violations"] if v.get("impact") in SERIOUS
+    ]
+    assert not found, f"axe-core on {where or page.url}:\n" + "\n".join(found)

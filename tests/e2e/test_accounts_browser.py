@@ -6,7 +6,7 @@ back through "Mot de passe perdu?"."""
 import pytest
 
 from accounts.models import User, UserSession
-from tests.e2e.conftest import first_link, new_page, outbox_latest, sign_in_in_browser
+from tests.e2e.conftest import assert_accessible, first_link, new_page, outbox_latest, sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,16 +55,20 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     page.locator("#id_email").fill(email)
     page.locator("#register-button").click()
     assert page.locator("h1").inner_text() == text["check"]
+    assert_accessible(page)
     assert not User.objects.filter(email=email).exists()
 
     link = first_link(outbox_latest(page, url, to=email))
     assert "/account/register/confirm/" in link
     page.goto(link)
     assert page.locator("#register-email").inner_text() == email
+    assert_accessible(page)
     page.locator("#id_new_password1").fill(PASSWORD)
     page.locator("#id_new_password2").fill(PASSWORD)
     page.locator("#finish-button").click()
     assert text["created"] in page.locator(".messages").inner_text()
+    assert page.locator("#id_email").input_value() == email  # filled in for the first sign-in
+    assert_accessible(page)
     assert User.objects.get(email=email).preferred_language == locale
 
     # Sign in, then "Mes données personnelles".
@@ -76,12 +80,13 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     page.locator("#id_first_name").fill("Léa-Rose")
     page.locator("#save-button").click()
     assert text["saved"] in page.locator(".messages").inner_text()
+    assert_accessible(page)
     assert "Léa-Rose MARTIN" in page.locator(".user-name").inner_text()
 
-    # Switch language with the selector: the page follows and the account remembers.
+    # Switch language with the selector: the page follows, in this browser only.
     switch_language(page, other)
     assert page.locator("h1").inner_text() == TEXT[other]["personal"]
-    assert User.objects.get(email=email).preferred_language == other
+    assert User.objects.get(email=email).preferred_language == locale
     switch_language(page, locale)
     assert page.locator("h1").inner_text() == text["personal"]
 
@@ -92,6 +97,7 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     page.goto(f"{url}/account/my-account/")
     page.locator(".tile-sessions a").click()
     assert page.locator("h1").inner_text() == text["sessions"]
+    assert_accessible(page)
     rows = page.locator("#sessions tbody tr")
     assert rows.count() == 2
     assert page.locator("#sessions tr.session-current").count() == 1
@@ -106,6 +112,7 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     # "Modifier le mot de passe" from the user menu.
     open_user_menu_link(page, "/account/password/change/")
     page.locator("#id_old_password").fill(PASSWORD)
+    assert_accessible(page)
     page.locator("#id_new_password1").fill(NEW_PASSWORD)
     page.locator("#id_new_password2").fill(NEW_PASSWORD)
     page.locator("#change-password-button").click()
@@ -127,6 +134,7 @@ def test_a_person_registers_manages_the_account_and_signs_out(page_in, browser, 
     page.locator("#next-button").click()
     page.get_by_role("link", name=text["lost"]).click()
     assert page.locator("#id_email").input_value() == email
+    assert_accessible(page)
     page.locator("#reset-button").click()
     assert page.locator("h1").inner_text() == text["check"]
     link = first_link(outbox_latest(page, url, to=email))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mfa_sms.models import Challenge, PhoneDevice
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import outbox_sms_code, sign_in_in_browser
+from tests.e2e.conftest import assert_accessible, outbox_sms_code, sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,17 +68,20 @@ def test_add_a_number_then_sign_in_with_mobile_phone_and_sms(page_in, live_serve
     page.locator("#add-phone").click()
     page.locator("#id_phone").fill("+33 6 12 34 56 78")
     page.locator("#id_label").fill("Pro")
+    assert_accessible(page)
     page.locator("#add-button").click()
     assert page.locator("h1").inner_text() == text["enrol_title"]
     assert text["delay"] in page.content()
     assert page.locator("#sms-number").inner_text() == "+33 6 12 34 56 78"
     assert page.locator("#id_code").get_attribute("autocomplete") == "one-time-code"
+    assert_accessible(page)
     assert page.locator("#cancel-button").inner_text() == text["cancel"]
     code = sms_code(page, live_server)
     page.locator("#id_code").fill(code.lower())
     page.get_by_role("button", name=text["finalise"]).click()
     assert text["registered"] in page.content()
     assert page.locator("#phones .phone-number").inner_text() == "+33 6 12 34 56 78"
+    assert_accessible(page)  # with its message
     assert PhoneDevice.objects.get(user=user).confirmed
 
     # Sign out.
@@ -104,6 +107,7 @@ def test_add_a_number_then_sign_in_with_mobile_phone_and_sms(page_in, live_serve
     page.locator("#id_code").fill("ZZZZ-ZZZZ" if code != "ZZZZ-ZZZZ" else "YYYY-YYYY")
     page.get_by_role("button", name=text["finalise"]).click()
     assert text["wrong"] in page.locator(".field-error").inner_text()
+    assert_accessible(page)
     time.sleep(1.1)  # the growing delay after a wrong entry (1 s after the first)
 
     # An expired code: the server's clock says it is past its ten minutes.

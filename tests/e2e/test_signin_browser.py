@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in_in_browser
+from tests.e2e.conftest import assert_accessible, sign_in_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,18 +21,22 @@ def test_a_person_signs_in_opens_my_account_and_signs_out(page_in, live_server, 
     assert text["bad"] in page_in.locator(".alert-error").inner_text()
     assert page_in.locator("h1").inner_text() == text["welcome"]
     assert "(Externe)" in page_in.content() or "(External)" in page_in.content()
+    assert_accessible(page_in)
 
     page_in.locator("#id_password").fill(PASSWORD)
     page_in.locator("#signin-button").click()
     assert page_in.locator("h1").inner_text() == text["success"]
+    assert_accessible(page_in)
 
     page_in.locator(".user-menu summary").click()
     page_in.locator(".user-menu-panel a[href$='/account/my-account/']").click()
     assert page_in.locator("h1").inner_text() == text["my_account"]
+    assert_accessible(page_in)
 
     page_in.locator(".user-menu summary").click()
     page_in.locator("#signout-button").click()
     assert text["signed_out"] in page_in.locator("h1").inner_text()
+    assert_accessible(page_in)
 
 
 def test_the_language_selector_switches_language(browser, live_server):

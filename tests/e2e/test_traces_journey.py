@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.cas_server.conftest import RelyingSite
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import outbox_sms_code
+from tests.e2e.conftest import assert_accessible, outbox_sms_code
 from traces_gateway.seed import traces_service_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,10 +20,10 @@ NUMBER = "+32470000001"
 TEXT = {
     "fr": {"required": "Double authentification requise",
            "since": "TRACES NT n'accepte que les connexions à double authentification depuis le 11 juin 2024.",
-           "finalise": "Finaliser", "method": "Téléphone portable + SMS"},
+           "finalise": "Finaliser", "method": "Téléphone portable + SMS", "demo_signin": "Se connecter avec EU Login"},
     "en": {"required": "Two-factor authentication required",
            "since": "TRACES NT accepts only two-factor sign-ins since June 11, 2024.",
-           "finalise": "Finalise", "method": "Mobile phone + SMS"},
+           "finalise": "Finalise", "method": "Mobile phone + SMS", "demo_signin": "Sign in with EU Login"},
 }
 
 
@@ -54,22 +54,28 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
 
     # TRACES NT sends the person to eulogin: email, then password alone.
     page.goto(demo_traces.url)
+    expect(page.locator("#signin")).to_have_text(text["demo_signin"])  # the demo speaks French too
     page.locator("#signin").click()
     expect(page).to_have_url(re.compile(r"/account/login/"))
+    assert_accessible(page)
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()
     page.locator("#id_password").fill(PASSWORD)
+    assert_accessible(page)
     page.locator("#signin-button").click()
 
     # Told that TRACES NT requires two factors since 11 June 2024.
     expect(page.locator("h1")).to_have_text(text["required"])
     expect(page.locator("#two-factor-required")).to_contain_text(text["since"])
+    assert_accessible(page)
 
     # Add a phone, the code from the dev outbox, Finaliser.
     page.locator("#add-phone").click()
     page.locator("#id_phone").fill("+32 470 00 00 01")
+    assert_accessible(page)
     page.locator("#add-button").click()
     page.locator("#id_code").fill(outbox_sms_code(page, live_server.url, to=NUMBER))
+    assert_accessible(page)
     page.get_by_role("button", name=text["finalise"]).click()
 
     # Back at TRACES NT, signed in with PASSWORD_SMS.
@@ -77,6 +83,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     expect(page.locator("#signed-in-as")).to_contain_text(user.email)
     assert _attribute(page, "strength") == "PASSWORD_SMS"
     assert _attribute(page, "authenticationLevel") == "MEDIUM"
+    assert_accessible(page)  # the demo TRACES NT too
 
     # Signing out of TRACES NT ends the eulogin session too.
     page.locator("#signout").click()
@@ -95,6 +102,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     expect(sms).to_contain_text(text["method"])
     sms.locator("input[type=radio]").check()
     page.locator("#id_sms-phone").fill("+32 470 00 00 01")
+    assert_accessible(page)
     page.locator("#signin-button").click()
     page.locator("#id_code").fill(outbox_sms_code(page, live_server.url, to=NUMBER))
     page.get_by_role("button", name=text["finalise"]).click()

@@ -125,18 +125,32 @@ def test_five_wrong_entries_void_the_code(request_, phone):
     assert verify(request_, code) is VerifyResult.EXPIRED
 
 
-def test_wrong_entries_bring_growing_delays(request_, phone, settings):
+def test_wrong_entries_bring_growing_delays_after_three_free_ones(request_, phone, settings):
     settings.MFA_SMS_THROTTLE_FACTOR = 1
     with time_machine.travel(timezone.now(), tick=False) as clock:
         issue(request_, phone)
         code = last_code()
-        assert verify(request_, wrong(code)) is VerifyResult.WRONG
-        assert verify(request_, code) is VerifyResult.THROTTLED  # 1 s after the first failure
+        # Three quick corrections cost nothing.
+        assert [verify(request_, wrong(code)) for _ in range(3)] == [VerifyResult.WRONG] * 3
+        assert verify(request_, wrong(code)) is VerifyResult.WRONG  # the 4th starts the delays
+        assert verify(request_, code) is VerifyResult.THROTTLED  # 1 s after it
         clock.shift(timedelta(seconds=1.1))
-        assert verify(request_, wrong(code)) is VerifyResult.WRONG
+        assert verify(request_, wrong(code)) is VerifyResult.WRONG  # the 5th and last of this code
+        assert phone.__class__.objects.get(pk=phone.pk).verify_is_allowed()[1]["locked_until"] > timezone.now()
+        clock.shift(timedelta(seconds=2.1))  # 2 s after the 5th
+        assert verify(request_, code) is VerifyResult.EXPIRED  # 5 wrong entries void it (unchanged)
+
+
+def test_a_throttled_correct_code_stays_valid(request_, phone, settings):
+    settings.MFA_SMS_THROTTLE_FACTOR = 1
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        issue(request_, phone)
+        code = last_code()
+        for _ in range(4):
+            verify(request_, wrong(code))
+        assert verify(request_, code) is VerifyResult.THROTTLED
+        assert flows.verify_wait(device=phone) == 1
         clock.shift(timedelta(seconds=1.1))
-        assert verify(request_, code) is VerifyResult.THROTTLED  # 2 s after the second
-        clock.shift(timedelta(seconds=1))
         assert verify(request_, code) is VerifyResult.OK
 
 

@@ -71,7 +71,8 @@ def test_a_refusal_reveals_nothing_and_is_audited(phone, settings):
     flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
     with pytest.raises(flows.SmsRefused) as refused:
         flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
-    assert str(refused.value.message) == str(flows.REFUSED_LIMIT)
+    assert str(refused.value.message).startswith("No SMS can be sent right now. You can ask for a new code in ")
+    assert 0 < refused.value.wait <= 600
     assert "+33" not in str(refused.value.message)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.SMS_REFUSED, detail__limit="number").exists()
 
@@ -84,3 +85,34 @@ def test_counters_live_in_postgresql_and_survive_an_emptied_cache(settings):
     caches["default"].clear()  # a Redis restarted empty
     caches["strict"].clear()
     assert take() == "ip"
+
+
+def test_a_used_code_gives_its_send_back_to_the_10_minute_window_only(phone, settings):
+    from eulogin.ratelimit import DATABASE, window_count
+
+    from .conftest import last_code
+
+    settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
+    request.session = SessionStore()
+    with time_machine.travel(timezone.now().replace(minute=0, second=1), tick=False):
+        for _ in range(4):
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+            assert flows.challenge_verify(request=request, purpose=Challenge.Purpose.SIGNIN,
+                                             code=last_code()) is flows.VerifyResult.OK
+        assert window_count(scope="mfa_sms:number", key=NUMBER, window=600, store=DATABASE) == 0
+        assert window_count(scope="mfa_sms:number", key=NUMBER, window=24 * 3600, store=DATABASE) == 4
+        assert window_count(scope="mfa_sms:account", key=str(phone.user_id), window=3600, store=DATABASE) == 4
+
+
+def test_pumping_sends_never_verified_keep_counting(phone, settings):
+    settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
+    request.session = SessionStore()
+    with time_machine.travel(timezone.now().replace(minute=0, second=1), tick=False) as clock:
+        for _ in range(3):
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+            clock.shift(1)
+        with pytest.raises(flows.SmsRefused) as refused:
+            flows.challenge_issue(request=request, device=phone, purpose=Challenge.Purpose.SIGNIN)
+    assert "in 10 minutes" in str(refused.value.message)

@@ -113,7 +113,102 @@ def test_resend_waits_for_the_cooldown(client, sms_signin):
     response = client.post(reverse("mfa_sms:signin"), {"action": "resend"})
     assert response.status_code == 429
     assert len(locmem.outbox) == 1
-    assert "wait a minute" in response.content.decode()
+    assert "You can ask for a new one in 1 minute, at " in response.content.decode()
+
+
+def test_a_resend_within_the_cooldown_keeps_the_code_field_and_the_code(client, sms_signin):
+    sms_signin()
+    code = last_code()
+    response = client.post(reverse("mfa_sms:signin"), {"action": "resend"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert 'name="code"' in page and 'id="finalise-button"' in page
+    assert 'id="resend-error"' in page and "A code was sent a moment ago" in page
+    assert post_code(client, "mfa_sms:signin", code).status_code == 302
+
+
+def test_the_resend_control_is_disabled_with_the_time_it_comes_back(client, sms_signin):
+    import re
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now().replace(second=0, microsecond=0), tick=False):
+        sms_signin()
+        page = client.get(reverse("mfa_sms:signin")).content.decode()
+        soon = timezone.localtime(timezone.now() + timezone.timedelta(seconds=60)).strftime("%H:%M")
+    button = re.search(r'<button[^>]*id="resend-button"[^>]*>', page).group(0)
+    assert " disabled" in button and 'aria-describedby="resend-wait"' in button
+    # Printed in the page (no JavaScript needed); the script counts down from data-countdown.
+    assert f"Possible from {soon}" in page
+    assert 'data-countdown="60"' in page
+
+
+def test_the_resend_control_comes_back_after_the_cooldown(client, sms_signin, settings):
+    import re
+
+    settings.MFA_SMS_RESEND_COOLDOWN_SECONDS = 0
+    sms_signin()
+    page = client.get(reverse("mfa_sms:signin")).content.decode()
+    assert " disabled" not in re.search(r'<button[^>]*id="resend-button"[^>]*>', page).group(0)
+
+
+def test_three_wrong_codes_then_the_right_one_at_once_signs_in(client, sms_signin, settings):
+    settings.MFA_SMS_THROTTLE_FACTOR = 1  # the real delays
+    sms_signin()
+    code = last_code()
+    wrong = "AAAA-AAAA" if code != "AAAA-AAAA" else "BBBB-BBBB"
+    assert [post_code(client, "mfa_sms:signin", wrong).status_code for _ in range(3)] == [400, 400, 400]
+    assert post_code(client, "mfa_sms:signin", code).status_code == 302
+
+
+def test_a_throttled_entry_says_how_long_to_wait_and_keeps_the_code(client, sms_signin, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.MFA_SMS_THROTTLE_FACTOR = 1
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sms_signin()
+        code = last_code()
+        wrong = "AAAA-AAAA" if code != "AAAA-AAAA" else "BBBB-BBBB"
+        for _ in range(4):
+            post_code(client, "mfa_sms:signin", wrong)
+        throttled = post_code(client, "mfa_sms:signin", code)
+        assert throttled.status_code == 429
+        assert "Please wait 1 second, then enter the code again: it is still valid." in throttled.content.decode()
+        assert 'name="code"' in throttled.content.decode()
+        clock.shift(1.5)
+        assert post_code(client, "mfa_sms:signin", code).status_code == 302
+
+
+def test_sign_ins_in_a_row_are_not_refused_by_the_10_minute_window(client, user, phone, settings):
+    from tests.conftest import sign_in
+
+    for attempt in range(5):
+        sign_in(client, user.email, method="SMS", **{"sms-phone": "+33 6 12 34 56 78"})
+        response = post_code(client, "mfa_sms:signin", last_code())
+        assert response.status_code == 302, (attempt, response.content.decode()[:2000])
+        client.post(reverse("accounts:logout"))
+    assert len(locmem.outbox) == 5
+
+
+def test_a_refusal_says_when_the_next_send_is_possible_in_minutes(client, sms_signin, settings):
+    import re
+
+    import time_machine
+    from django.utils import timezone
+
+    settings.MFA_SMS_LIMIT_PER_NUMBER_SHORT = (0, 600)
+    start = timezone.now().replace(minute=2, second=30, microsecond=0)  # 7.5 minutes before the window ends
+    with time_machine.travel(start, tick=False):
+        sms_signin()
+        response = client.get(reverse("mfa_sms:signin"))
+        at = timezone.localtime(start.replace(minute=10, second=0)).strftime("%H:%M")
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert f"You can ask for a new code in 8 minutes, at {at}, or choose another authentication method." in page
+    button = re.search(r'<button[^>]*id="resend-button"[^>]*>', page).group(0)
+    assert " disabled" in button and f"Possible from {at}" in page
 
 
 def test_a_permanent_delivery_failure_is_shown_on_the_challenge_page(client, sms_signin, settings):

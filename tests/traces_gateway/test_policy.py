@@ -122,6 +122,26 @@ def test_gateway_with_a_weak_session_goes_back_without_a_ticket(client, user, tr
     assert response["Location"] == TRACES_SERVICE
 
 
+def test_the_step_up_page_names_the_service_and_why(client, user, traces):
+    phone = PhoneDevice.objects.create(user=user, number=NUMBER, confirmed=True)
+    step_up = client.get(_password_sign_in_for(client, user.email)["Location"])
+    page = client.get(step_up["Location"]).content.decode()
+    assert "Confirm it is you" in page
+    assert "TRACES NT requires two-factor authentication since 11 June 2024." in page
+    assert f'value="{phone.pk}"' in page
+    client.cookies["eulogin_language"] = "fr"
+    french = client.get(step_up["Location"]).content.decode()
+    assert "TRACES NT exige une authentification à deux facteurs depuis le 11 juin 2024." in french
+
+
+def test_the_step_up_reason_shows_only_on_its_own_step_up(signed_in_client, user, traces):
+    from mfa_sms.factor import sms_step_up_url
+
+    PhoneDevice.objects.create(user=user, number=NUMBER, confirmed=True)
+    page = signed_in_client.get(sms_step_up_url("/account/my-account/")).content.decode()
+    assert "requires two-factor authentication" not in page
+
+
 def test_step_up_with_a_registered_phone_asks_only_for_the_sms_then_goes_on(client, user, traces):
     phone = PhoneDevice.objects.create(user=user, number=NUMBER, confirmed=True)
     response = _password_sign_in_for(client, user.email)

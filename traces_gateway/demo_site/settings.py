@@ -24,6 +24,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -39,6 +40,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": [
             "django.template.context_processors.request",
+            "django.template.context_processors.i18n",
             "django.contrib.auth.context_processors.auth",
             "django.contrib.messages.context_processors.messages",
         ]},
@@ -53,6 +55,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
+# English and French, from the browser's Accept-Language (traces_gateway/demo_site/locale).
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
 
 # Both sites may share a host name (127.0.0.1) on different ports, and browsers scope
 # cookies by host, not port: distinct names keep the two sessions apart.
