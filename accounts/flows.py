@@ -24,6 +24,9 @@ PENDING_KEY = "eulogin_signin"
 # Whether the person ticked "keep me signed in" at this sign-in (read by the CAS server to
 # give the SSO session a long-term lifetime).
 REMEMBER_ME_SESSION_KEY = "eulogin_remember_me"
+# Whether the person ticked "warn me before logging me into other sites" (read by the CAS
+# server: each later service shows its warn page first).
+WARN_SESSION_KEY = "eulogin_warn"
 BACKEND = "accounts.backends.EmailBackend"
 
 
@@ -69,9 +72,11 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
     are dropped. Returns where to go next ('' for the default page).
     """
     next_url = signin_pending_next_url(request)
-    remember_me = bool((request.session.get(PENDING_KEY) or {}).get("remember_me"))
+    pending = request.session.get(PENDING_KEY) or {}
+    remember_me, warn = bool(pending.get("remember_me")), bool(pending.get("warn"))
     login(request, user, backend=BACKEND)
     request.session[REMEMBER_ME_SESSION_KEY] = remember_me
+    request.session[WARN_SESSION_KEY] = warn
     signin_pending_clear(request)
     now = timezone.now().isoformat()
     request.session[factors.SESSION_KEY] = [{"at": now, **f} for f in proved]
@@ -105,7 +110,7 @@ class PasswordOutcome:
 
 
 def signin_password_step(request: HttpRequest, *, email: str, password: str, method, extra: dict,
-                         remember_me: bool) -> PasswordOutcome:
+                         remember_me: bool, warn: bool = False) -> PasswordOutcome:
     """Step 2 of the sign-in: the password of the pending sign-in's `email`, and the chosen
     `method` (a registered factor). Brute-force limits (per account and per address) are
     checked before the password and counted after a failure; every outcome is audited.
@@ -128,7 +133,8 @@ def signin_password_step(request: HttpRequest, *, email: str, password: str, met
         audit_event_record(kind=AuditEvent.Kind.SIGNIN_LOCKED, request=request, user=user, reason="admin")
         return PasswordOutcome(refused=Refused.ACCOUNT_LOCKED)
     proved = factors.factor_record(kind=factors.PASSWORD)
-    signin_pending_update(request, password_proved=proved, user=user.pk, method=method.code, remember_me=remember_me)
+    signin_pending_update(request, password_proved=proved, user=user.pk, method=method.code, remember_me=remember_me,
+                          warn=warn)
     response = method.start(request, user, extra) if method.start else None
     if response is None:
         response = signin_redirect(request, signin_complete(request, user=user, proved=[proved]))

@@ -34,6 +34,8 @@ class SignInPasswordForm(forms.Form):
     # Long-term single sign-on is the person's own choice, never a service's, and off
     # unless ticked (CAS specification 4.1.1).
     remember_me = forms.BooleanField(label=_("Keep me signed in on this device for 7 days"), required=False)
+    # CAS `warn` at the credential acceptor: no transparent single sign-on afterwards.
+    warn = forms.BooleanField(label=_("Warn me before logging me into other sites"), required=False)
 
     def __init__(self, *args, default_method: str = "PASSWORD", **kwargs):
         super().__init__(*args, **kwargs)

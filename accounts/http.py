@@ -1,5 +1,7 @@
 """What a request says about its client, read once and the same way everywhere."""
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -10,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 USER_AGENT_MAX_LENGTH = 512
 # No URL we accept from a request is longer (browsers and proxies cut near 2 KiB to 8 KiB).
 URL_MAX_LENGTH = 2048
+BRACKETED_HOST = re.compile(r"\[[^\[\]]*\](:[0-9]*)?")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -89,6 +92,14 @@ def url_parse(value, *, max_length: int = URL_MAX_LENGTH) -> ParsedUrl | None:
         port = parts.port  # ValueError when not a number in 0-65535
         host = parts.hostname or ""
         has_userinfo = parts.username is not None or parts.password is not None or "@" in parts.netloc
+        if "[" in parts.netloc or "]" in parts.netloc:
+            # Brackets hold an IPv6 address, nothing else: 'https://[v1.x]/' (IPvFuture, which
+            # browsers refuse) would otherwise have the same host as 'https://v1.x/'.
+            # Nothing but a port may follow them: urllib ignores the 'x' of 'https://[::1]x/'.
+            # No zone id ('%eth0'): it names an interface of the machine it is read on.
+            if not BRACKETED_HOST.fullmatch(parts.netloc.rpartition("@")[2]) or "%" in host:
+                return None
+            ipaddress.IPv6Address(host)
     except (ValueError, TypeError, UnicodeError):
         return None
     return ParsedUrl(
@@ -98,8 +109,12 @@ def url_parse(value, *, max_length: int = URL_MAX_LENGTH) -> ParsedUrl | None:
 
 
 def safe_next_url(request: HttpRequest, url: str | None) -> str | None:
-    """`url` if it stays on this site, else None: never an open redirect."""
-    if url_parse(url) is not None and url_has_allowed_host_and_scheme(
+    """`url` if it stays on this site, else None: never an open redirect. A path must be
+    absolute ('/account/'): redirect() would take 'home' or '0' for the name of a view."""
+    parsed = url_parse(url)
+    if parsed is None or not (parsed.scheme or parsed.path.startswith("/")):
+        return None
+    if url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

@@ -1,6 +1,9 @@
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
+from django.shortcuts import render
 from django.utils import timezone, translation
 
 from . import conf
@@ -47,3 +50,55 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+NUL, REPLACEMENT = "\x00", "\ufffd"
+# Well above any address of ours (a service URL is at most 1 KiB, its resume token ~2 KiB),
+# and what proxies in front commonly accept (gunicorn: 4 KiB request line, nginx 8 KiB).
+REQUEST_URI_MAX_LENGTH = 8192
+
+
+def _has_nul(query: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in query.lists())
+
+
+def _without_nul(query: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in query.lists():
+        cleaned.setlist(key.replace(NUL, REPLACEMENT), [v.replace(NUL, REPLACEMENT) for v in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+class RequestParametersMiddleware:
+    """Two limits on what a request's parameters can carry, for every page at once:
+
+    - NUL never goes further than here: PostgreSQL cannot store it (text and jsonb refuse
+      it, so any lookup, audit record or session write with it failed with a 500), and no
+      form or URL a person sends holds one. In query strings and form bodies NUL is read as
+      U+FFFD, exactly as bytes that are not UTF-8 already are.
+    - A page address longer than REQUEST_URI_MAX_LENGTH gets a 414 page: every redirect to
+      the sign-in carries the address in `next`, and Django refuses to redirect past 16 KiB
+      (a 500). Back-channel views (marked `backchannel`) answer in their protocol instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            query_string = request.META.get("QUERY_STRING", "")
+            if ("%00" in query_string or NUL in query_string) and _has_nul(request.GET):
+                request.GET = _without_nul(request.GET)
+            if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+                if (b"%00" in request.body or b"\x00" in request.body) and _has_nul(request.POST):
+                    request.POST = _without_nul(request.POST)
+        except SuspiciousOperation:
+            pass  # too many fields, too large: the view answers that in its own way
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        too_long = len(request.path) + len(request.META.get("QUERY_STRING", "")) > REQUEST_URI_MAX_LENGTH
+        if too_long and not getattr(view_func, "backchannel", False):
+            return render(request, "accounts/request_refused.html", status=414)
+        return None

@@ -110,7 +110,7 @@ class SignInPasswordView(View):
         outcome = flows.signin_password_step(
             request, email=pending["email"], password=form.cleaned_data["password"],
             method=signin_method_get(form.cleaned_data["method"]), extra=sub.cleaned_data if sub else {},
-            remember_me=form.cleaned_data["remember_me"],
+            remember_me=form.cleaned_data["remember_me"], warn=form.cleaned_data["warn"],
         )
         if outcome.refused is flows.Refused.THROTTLED:
             return self._locked(request, pending, form, outcome.locked_until)

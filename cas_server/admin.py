@@ -83,7 +83,7 @@ class SsoSessionAdmin(admin.ModelAdmin):
     list_filter = ("remember_me", EndReasonFilter)
     search_fields = ("user__email",)
     exclude = ("ticket_digest", "session_key")
-    readonly_fields = ("user", "authenticated_at", "factors", "strength", "remember_me", "created_at",
+    readonly_fields = ("user", "authenticated_at", "factors", "strength", "remember_me", "warn", "created_at",
                        "last_used_at", "expires_at", "ended_at", "end_reason")
 
     def has_add_permission(self, request) -> bool:

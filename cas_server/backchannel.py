@@ -76,6 +76,7 @@ def backchannel(render_error: ErrorRenderer, *, methods: tuple[str, ...] = METHO
             response.status_code = status
             return no_store(response)
 
+        wrapped.backchannel = True  # accounts.middleware leaves its answers to the view
         return csrf_exempt(wrapped)
 
     return decorator

@@ -27,7 +27,7 @@ from accounts.factors import session_factor_kinds, strengths_for
 
 # Set by the sign-in form's "remember me" checkbox: the person's own choice of a long-term
 # SSO session (specification 4.1.1), never a parameter a service can send.
-from accounts.flows import REMEMBER_ME_SESSION_KEY
+from accounts.flows import REMEMBER_ME_SESSION_KEY, WARN_SESSION_KEY
 from accounts.http import url_with_query
 from accounts.strengths import Requirement, UnknownRequirement
 
@@ -63,6 +63,8 @@ class LoginParams:
     renew: bool = False
     gateway: bool = False
     warn: bool = False
+    # The person confirmed the warn page of this very login (a CSRF-protected POST).
+    warned: bool = False
     method: str = "GET"
     # When this login asked for credentials (from a resume token), else None.
     requested_at: datetime | None = None
@@ -124,7 +126,7 @@ def login_params_parse(query) -> tuple[LoginParams | None, str]:
                 data = {**signing.loads(token, salt=RESUME_SALT), "at": ""}
             return LoginParams(
                 service_url=data.get("s", ""), renew=bool(data.get("r")), gateway=bool(data.get("g")),
-                warn=bool(data.get("w")), method=data.get("m", "GET"),
+                warn=bool(data.get("w")), warned=bool(data.get("wd")), method=data.get("m", "GET"),
                 requested_at=datetime.fromisoformat(data["at"]) if data.get("at") else None,
                 accept_strengths=data.get("as", ""), authentication_level=data.get("al", ""),
                 locale=data.get("lc", ""),
@@ -153,7 +155,8 @@ def login_resume_token(params: LoginParams, *, requested_at: datetime | None = N
     params = replace(params, **changes)
     at = requested_at or params.requested_at
     return signing.dumps(
-        {"s": params.service_url, "r": params.renew, "g": params.gateway, "w": params.warn, "m": params.method,
+        {"s": params.service_url, "r": params.renew, "g": params.gateway, "w": params.warn, "wd": params.warned,
+         "m": params.method,
          "at": at.isoformat() if at else "", "as": params.accept_strengths, "al": params.authentication_level,
          "lc": params.locale},
         salt=RESUME_SALT, compress=True,
@@ -175,6 +178,21 @@ def login_signin_url(params: LoginParams) -> str:
 def remember_me_chosen(request: HttpRequest) -> bool:
     """Did the person tick "remember me" when signing in (in this session)?"""
     return bool(request.session.get(REMEMBER_ME_SESSION_KEY)) if hasattr(request, "session") else False
+
+
+def warn_chosen(request: HttpRequest) -> bool:
+    """Did the person tick "warn me before logging me into other sites" when signing in?"""
+    return bool(request.session.get(WARN_SESSION_KEY)) if hasattr(request, "session") else False
+
+
+def login_warns(request: HttpRequest, params: LoginParams, *, fresh: bool) -> bool:
+    """Whether this login shows the warn page before its ticket: the service asked (`warn`),
+    or the person asked at their sign-in, for the rest of the SSO session (CAS 3 2.2.1),
+    except for the service the credentials were just presented for. Only a POST of the
+    warn page (CSRF-protected) confirms it, never a link."""
+    if params.warned and request.method == "POST":
+        return False
+    return params.warn or (warn_chosen(request) and not fresh)
 
 
 def session_is_fresh(request: HttpRequest, params: LoginParams) -> bool:
@@ -242,7 +260,7 @@ def login_decide(request: HttpRequest, params: LoginParams) -> LoginDecision:
             return LoginDecision(Outcome.GATEWAY_BACK, params, service=service)
         return LoginDecision(Outcome.STEP_UP, params, service=service, sso=sso, from_new_login=fresh,
                              requirement=requirement)
-    if params.warn:
+    if login_warns(request, params, fresh=fresh):
         return LoginDecision(Outcome.WARN, params, service=service, sso=sso, from_new_login=fresh,
                              requirement=requirement)
     return LoginDecision(Outcome.ISSUE, params, service=service, sso=sso, from_new_login=fresh,

@@ -143,6 +143,9 @@ class SsoSession(models.Model):
     factors = models.JSONField(default=list, blank=True)
     strength = models.CharField(_("strength"), max_length=32, blank=True)
     remember_me = models.BooleanField(_("remember me"), default=False)
+    # The person asked at sign-in to be warned before being signed in to each service
+    # (CAS 3 specification 2.2.1): single sign-on is never transparent in this session.
+    warn = models.BooleanField(_("warn before each service"), default=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
     expires_at = models.DateTimeField(_("hard expiry"))

@@ -24,7 +24,7 @@ def session_authenticated_at(request: HttpRequest) -> datetime:
     return session_signed_in_at(request) or timezone.now()
 
 
-def sso_session_start(*, request: HttpRequest, remember_me: bool = False) -> tuple[SsoSession, str]:
+def sso_session_start(*, request: HttpRequest, remember_me: bool = False, warn: bool = False) -> tuple[SsoSession, str]:
     """Open the SSO session of the signed-in `request.user`, bound to this Django session.
 
     Returns the session and the raw TGT, which only ever goes into the cookie.
@@ -46,6 +46,7 @@ def sso_session_start(*, request: HttpRequest, remember_me: bool = False) -> tup
         factors=session_factors(request),
         strength=session_strength(request),
         remember_me=remember_me,
+        warn=warn,
         created_at=now,
         last_used_at=now,
         expires_at=expires_at,
@@ -56,14 +57,18 @@ def sso_session_start(*, request: HttpRequest, remember_me: bool = False) -> tup
     return sso, raw
 
 
-def sso_session_establish(*, request: HttpRequest, fresh: bool, remember_me: bool) -> tuple[SsoSession, str | None]:
+def sso_session_establish(
+    *, request: HttpRequest, fresh: bool, remember_me: bool, warn: bool = False,
+) -> tuple[SsoSession, str | None]:
     """The SSO session to issue tickets from, for a signed-in request.
 
     The cookie's live TGT of the same person follows the session to its new key (the
     accounts sign-in always issues a new key); after fresh credentials it gets a new TGT
     value and new limits, keeping the services it signed in to for single logout. Another
     person's TGT ends. Otherwise a new TGT starts. `remember_me` counts only with fresh
-    credentials. Returns (session, raw TGT to set in the cookie, or None to keep it).
+    credentials. `warn` (no transparent single sign-on) is the sign-in's choice, kept by
+    the SSO session until it ends. Returns (session, raw TGT to set in the cookie, or None
+    to keep it).
     """
     from .selectors import sso_session_from_cookie
 
@@ -72,9 +77,10 @@ def sso_session_establish(*, request: HttpRequest, fresh: bool, remember_me: boo
     if sso is not None and sso.is_active():
         if sso.user_id == request.user.pk:
             if not fresh:
-                if sso.session_key != request.session.session_key:
-                    sso.session_key = request.session.session_key
-                    sso.save(update_fields=["session_key"])
+                if (sso.session_key, sso.warn) != (request.session.session_key, warn):
+                    # The same person signed in again, outside a CAS login: its choice counts.
+                    sso.session_key, sso.warn = request.session.session_key, warn
+                    sso.save(update_fields=["session_key", "warn"])
                 return sso, None
             now = timezone.now()
             raw = ticket_new(TICKET_GRANTING)
@@ -82,14 +88,16 @@ def sso_session_establish(*, request: HttpRequest, fresh: bool, remember_me: boo
             sso.session_key = request.session.session_key
             sso.authenticated_at = min(session_authenticated_at(request), now)
             sso.remember_me = remember_me
+            sso.warn = warn
             sso.expires_at = (now + timedelta(seconds=conf.get("CAS_REMEMBER_ME_SECONDS")) if remember_me
                               else sso.authenticated_at + timedelta(seconds=conf.get("CAS_SSO_MAX_SECONDS")))
-            sso.save(update_fields=["ticket_digest", "session_key", "authenticated_at", "remember_me", "expires_at"])
+            sso.save(update_fields=["ticket_digest", "session_key", "authenticated_at", "remember_me", "warn",
+                                    "expires_at"])
             if remember_me:
                 request.session.set_expiry(conf.get("CAS_REMEMBER_ME_SECONDS"))
             return sso, raw
         sso_session_end(sso=sso, reason="other_user")
-    return sso_session_start(request=request, remember_me=remember_me)
+    return sso_session_start(request=request, remember_me=remember_me, warn=warn)
 
 
 def sso_session_refresh(*, sso: SsoSession, request: HttpRequest) -> SsoSession:

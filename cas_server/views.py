@@ -30,6 +30,7 @@ from .login import (
     login_resume_url,
     login_signin_url,
     remember_me_chosen,
+    warn_chosen,
 )
 from .policy import step_up_url
 from .proxy import proxy_ticket_issue
@@ -120,14 +121,15 @@ def _login(request: HttpRequest, params) -> HttpResponse:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
     sso, raw = sso_session_establish(
-        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request)
+        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request),
+        warn=warn_chosen(request),
     )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:
         response = _no_store(render(request, "cas/warn.html", {
             "service": decision.service, "service_url": params.service_url,
-            "resume": login_resume_token(params, warn=False),
+            "resume": login_resume_token(params, warn=False, warned=True),
         }))
         # The confirmation POST is followed by a redirect to the service's origin.
         response._csp_update = {"form-action": [service_url_parse(params.service_url).origin]}

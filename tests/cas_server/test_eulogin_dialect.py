@@ -447,7 +447,7 @@ def test_login_request_id_expires_after_ten_minutes(client, service):
         _assert_refused_login_request(client, late)
 
 
-@pytest.mark.parametrize("value", ["", "LR-unknown", "LR-" + "a" * 5000, "x" * 100000, "LR-\x00"])
+@pytest.mark.parametrize("value", ["", "LR-unknown", "LR-" + "a" * 5000, "x" * 8000, "LR-\x00"])
 def test_unknown_or_oversized_login_request_ids_get_a_clear_error(client, db, value):
     page = _assert_refused_login_request(client, value)
     assert "Please go back to the service and try again." in page
