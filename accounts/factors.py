@@ -103,6 +103,11 @@ class Factor:
     is_locked: Callable[[Any], bool] = _never
     # Every device row of this kind of `user`, in any state (PANIC deletes them all).
     devices: Callable[[Any], Iterable] = _nothing
+    # The person renames (request, device, name) and removes (request, device) one of
+    # them, e.g. through the self-service API; both audit and tell the person. None: a
+    # plain save of `name`, and a plain delete with an audit event.
+    rename: Callable[[HttpRequest, Any, str], None] | None = None
+    remove: Callable[[HttpRequest, Any], None] | None = None
     # When the account holds no second factor at all any more (after PANIC, or the last
     # one removed): (request, next) → the URL of a further proof to ask before any new
     # authenticator is bound (SMS: a link sent to the account's email, for an account

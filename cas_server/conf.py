@@ -41,6 +41,9 @@ DEFAULTS = {
     "CAS_SLO_TIMEOUT_SECONDS": 5,
     "CAS_SLO_MAX_RETRIES": 3,
     "CAS_SLO_RETRY_BACKOFF_SECONDS": 10,
+    # A single logout nothing tried for 2 minutes (the broker was down) is queued again
+    # by the sweep of cas_server.requeue, every minute: longer than the retries' backoff.
+    "CAS_SLO_REQUEUE_AFTER_SECONDS": 120,
     # Ended or expired tickets and SSO sessions are kept 1 day for support, then purged.
     "CAS_PURGE_AFTER_SECONDS": 24 * 3600,
     # The XML element names of the released user attributes.

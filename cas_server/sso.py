@@ -126,6 +126,8 @@ def sso_session_end(*, sso: SsoSession, reason: str) -> bool:
             ).values_list("id", flat=True)
         )
         if ticket_ids:
+            # Asked for now: what cas_server.requeue reads if the broker never takes it.
+            ServiceTicket.objects.filter(id__in=ticket_ids).update(logout_queued_at=timezone.now())
             transaction.on_commit(lambda: slo_enqueue(ticket_ids))
     return True
 
