@@ -175,11 +175,6 @@ def factors_enrolled(user, *, backups: bool = True) -> list[Factor]:
     return [f for f in second_factors() if (backups or not f.backup) and f.has_device(user)]
 
 
-def factors_backup(user) -> list[Factor]:
-    """The backup factors `user` holds: offered as "Can't use your device?"."""
-    return [f for f in second_factors() if f.backup and f.has_device(user)]
-
-
 def factors_meeting(requirement: "Requirement", *, proved: Iterable[str] = ()) -> list[Factor]:
     """The second factors (not backups) that, added to the kinds already `proved`, would
     meet `requirement`: those step-up and guided enrolment offer."""
@@ -254,6 +249,18 @@ def session_factor_proved_at(request: HttpRequest, kind: str) -> datetime | None
             except (KeyError, TypeError, ValueError):
                 return None
     return None
+
+
+def session_signed_in_at(request: HttpRequest) -> datetime | None:
+    """When this session's credentials were presented: the password's moment or, for a
+    sign-in without one, that of the earliest factor that stands alone."""
+    password = session_factor_proved_at(request, PASSWORD)
+    if password is not None:
+        return password
+    alone = [session_factor_proved_at(request, f["kind"]) for f in session_factors(request)
+             if (factor := factor_get(f["kind"])) is not None and factor.alone]
+    alone = [at for at in alone if at is not None]
+    return min(alone) if alone else None
 
 
 def session_proved_within(request: HttpRequest, kinds: Iterable[str], max_age: int) -> bool:

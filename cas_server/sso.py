@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.factors import PASSWORD, session_factors, session_strength
+from accounts.factors import session_factors, session_signed_in_at, session_strength
 
 from . import conf, dialects
 from .models import ProxyGrantingTicket, ServiceTicket, SsoSession
@@ -19,14 +19,9 @@ from .tickets import (
 
 
 def session_authenticated_at(request: HttpRequest) -> datetime:
-    """When the password of this session was proved (the start of the SSO session)."""
-    for factor in session_factors(request):
-        if factor.get("kind") == PASSWORD and factor.get("at"):
-            try:
-                return datetime.fromisoformat(factor["at"])
-            except ValueError:
-                break
-    return timezone.now()
+    """When the credentials of this session were presented (the start of the SSO session):
+    the password's moment, or that of a factor standing alone (a passkey)."""
+    return session_signed_in_at(request) or timezone.now()
 
 
 def sso_session_start(*, request: HttpRequest, remember_me: bool = False, warn: bool = False) -> tuple[SsoSession, str]:
