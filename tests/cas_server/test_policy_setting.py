@@ -4,7 +4,7 @@ CAS_STEP_UP_HANDLER: with the core's defaults, no policy app is consulted."""
 import pytest
 from django.urls import reverse
 
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def traces(db, settings):
 
 
 def _after_password(client, user, **params):
-    next_url = query_value(cas_login(client, TRACES, **params)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES, **params))
     sign_in(client, user.email, next_url=next_url)
     return client.get(next_url)
 
