@@ -1,15 +1,16 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+<<<<<<< HEAD
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+=======
+>>>>>>> main
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .audit import audit_event_record
 from .models import AuditEvent, SignInThrottle, User, UserSession
-from .services import user_session_end, user_sessions_end_all
-from .throttling import signin_throttles_clear
+from .services import user_lock, user_session_end, user_unlock
 
 
 class UserSessionInline(admin.TabularInline):
@@ -75,21 +76,13 @@ class UserAdmin(DjangoUserAdmin):
     def lock_accounts(self, request, queryset):
         count = 0
         for user in queryset.filter(locked_at__isnull=True):
-            user.locked_at = timezone.now()
-            user.save(update_fields=["locked_at"])
-            audit_event_record(kind=AuditEvent.Kind.ACCOUNT_LOCKED, request=request, user=user, by=request.user.email)
-            # A lock is often a response to a compromise: whoever holds a session now loses it.
-            user_sessions_end_all(user=user, request=request)
-            count += 1
+            count += user_lock(user=user, request=request, by=request.user.email)
         self.message_user(request, ngettext("%d account locked.", "%d accounts locked.", count) % count, messages.SUCCESS)
 
     @admin.action(description=_("Unlock the selected accounts (and clear their failed sign-ins)"))
     def unlock_accounts(self, request, queryset):
         for user in queryset:
-            user.locked_at = None
-            user.save(update_fields=["locked_at"])
-            signin_throttles_clear(email=user.email)
-            audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UNLOCKED, request=request, user=user, by=request.user.email)
+            user_unlock(user=user, request=request, by=request.user.email)
         count = queryset.count()
         self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", count) % count, messages.SUCCESS)
 

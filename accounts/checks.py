@@ -68,3 +68,16 @@ def check_emailed_links(app_configs, **kwargs):
         if not isinstance(value, int) or value < 1:
             errors.append(Error(f"{name} must be a whole number of at least 1.", id="accounts.E005"))
     return errors
+
+
+@register()
+def check_admin_requirement(app_configs, **kwargs):
+    """EULOGIN_ADMIN_REQUIRED_STRENGTH names a level or strengths this server knows."""
+    from .strengths import Requirement, UnknownRequirement
+
+    try:
+        Requirement.parse(str(getattr(settings, "EULOGIN_ADMIN_REQUIRED_STRENGTH", "MEDIUM")))
+    except UnknownRequirement:
+        return [Error("EULOGIN_ADMIN_REQUIRED_STRENGTH must be a level (BASIC, MEDIUM, HIGH) or strengths such as "
+                      "PASSWORD_SMS.", id="accounts.E010")]
+    return []

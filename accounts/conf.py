@@ -32,6 +32,9 @@ DEFAULTS = {
     "ACCOUNTS_FRESH_FACTOR_SECONDS": 10 * 60,
     # Registration verification links are valid 24 hours.
     "ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS": 24 * 3600,
+    # Invitation links (an account made by an administrator, e.g. through the API) are
+    # valid 7 days: the person may be on leave the day their account is made.
+    "ACCOUNTS_INVITATION_TIMEOUT_SECONDS": 7 * 24 * 3600,
     # Emails sent on request (registration, lost password) are rate limited so nobody can
     # flood a mailbox or use us as a mail cannon. Within one window of 1 hour: 3 requests
     # per email address (a person who lost the first email tries twice more; beyond that

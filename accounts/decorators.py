@@ -41,6 +41,26 @@ def recent_authentication_required(view):
     return wrapper
 
 
+def has_fresh_factor(request) -> bool:
+    """Whether the rule of fresh_factor_required holds: no second factor enrolled, or one
+    of them proved in this session within ACCOUNTS_FRESH_FACTOR_SECONDS."""
+    enrolled = factors_enrolled(request.user)
+    return not enrolled or session_proved_within(request, [f.kind for f in enrolled],
+                                                 conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS"))
+
+
+def rebind_proof_url(request, next_url: str) -> str | None:
+    """With no second factor left, the further proof a registered factor asks before a new
+    one is bound (SMS: the email link, for an account that had numbers), else None."""
+    if factors_enrolled(request.user):
+        return None
+    for factor in second_factors():
+        url = factor.rebind_proof_url(request, next_url) if factor.rebind_proof_url else None
+        if url:
+            return url
+    return None
+
+
 def fresh_factor_required(view):
     """Once the account has a second factor of any kind, binding a new authenticator (or
     removing one) needs one of them proved in this session within
@@ -52,16 +72,11 @@ def fresh_factor_required(view):
     def wrapper(request, *args, **kwargs):
         from .steps import factor_prove_url
 
-        enrolled = factors_enrolled(request.user)
-        max_age = conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS")
-        if enrolled and not session_proved_within(request, [f.kind for f in enrolled], max_age):
+        if not has_fresh_factor(request):
             return redirect(factor_prove_url(request, request.get_full_path()))
-        if not enrolled:
-            # None left: a factor that knows the account had some asks for a further proof.
-            for factor in second_factors():
-                url = factor.rebind_proof_url(request, request.get_full_path()) if factor.rebind_proof_url else None
-                if url:
-                    return redirect(url)
+        url = rebind_proof_url(request, request.get_full_path())
+        if url:
+            return redirect(url)
         return view(request, *args, **kwargs)
 
     return wrapper

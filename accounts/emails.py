@@ -13,6 +13,7 @@ SUBJECTS = {
     "password_reset_done": _("EU Login: your password has been reset"),
     "password_changed": _("EU Login: your password has been changed"),
     "account_deleted": _("EU Login: your account has been deleted"),
+    "invitation": _("EU Login: your account is ready, choose your password"),
     "panic": _("All second factors were removed from your EU Login account"),
 }
 

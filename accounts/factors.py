@@ -103,6 +103,11 @@ class Factor:
     is_locked: Callable[[Any], bool] = _never
     # Every device row of this kind of `user`, in any state (PANIC deletes them all).
     devices: Callable[[Any], Iterable] = _nothing
+    # The person renames (request, device, name) and removes (request, device) one of
+    # them, e.g. through the self-service API; both audit and tell the person. None: a
+    # plain save of `name`, and a plain delete with an audit event.
+    rename: Callable[[HttpRequest, Any, str], None] | None = None
+    remove: Callable[[HttpRequest, Any], None] | None = None
     # When the account holds no second factor at all any more (after PANIC, or the last
     # one removed): (request, next) → the URL of a further proof to ask before any new
     # authenticator is bound (SMS: a link sent to the account's email, for an account
@@ -173,6 +178,7 @@ def factors_enrolled(user, *, backups: bool = True) -> list[Factor]:
     return [f for f in second_factors() if (backups or not f.backup) and f.has_device(user)]
 
 
+<<<<<<< HEAD
 def factors_backup(user) -> list[Factor]:
     """The backup factors `user` holds: offered as "Can't use your device?"."""
     return [f for f in second_factors() if f.backup and f.has_device(user)]
@@ -189,6 +195,8 @@ def enrolment_next_url(user, next_url: str) -> str:
     return next_url
 
 
+=======
+>>>>>>> main
 def factors_meeting(requirement: "Requirement", *, proved: Iterable[str] = ()) -> list[Factor]:
     """The second factors (not backups) that, added to the kinds already `proved`, would
     meet `requirement`: those step-up and guided enrolment offer."""
@@ -263,6 +271,18 @@ def session_factor_proved_at(request: HttpRequest, kind: str) -> datetime | None
             except (KeyError, TypeError, ValueError):
                 return None
     return None
+
+
+def session_signed_in_at(request: HttpRequest) -> datetime | None:
+    """When this session's credentials were presented: the password's moment or, for a
+    sign-in without one, that of the earliest factor that stands alone."""
+    password = session_factor_proved_at(request, PASSWORD)
+    if password is not None:
+        return password
+    alone = [session_factor_proved_at(request, f["kind"]) for f in session_factors(request)
+             if (factor := factor_get(f["kind"])) is not None and factor.alone]
+    alone = [at for at in alone if at is not None]
+    return min(alone) if alone else None
 
 
 def session_proved_within(request: HttpRequest, kinds: Iterable[str], max_age: int) -> bool:

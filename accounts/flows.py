@@ -80,7 +80,7 @@ def signin_complete(request: HttpRequest, *, user, proved: list[dict]) -> str:
     signin_pending_clear(request)
     now = timezone.now().isoformat()
     request.session[factors.SESSION_KEY] = [{"at": now, **f} for f in proved]
-    throttling.signin_success_record(email=user.email)
+    throttling.signin_success_record(email=user.email, user=user)
     audit_event_record(
         kind=AuditEvent.Kind.SIGNIN_SUCCEEDED,
         request=request,

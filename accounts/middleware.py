@@ -1,12 +1,12 @@
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone, translation
 
 from . import conf
+from .activity import activity_write_due
 from .language import language_for
 from .models import UserSession
 from .services import user_session_start
@@ -23,11 +23,8 @@ class UserSessionMiddleware:
         user = getattr(request, "user", None)
         key = request.session.session_key if hasattr(request, "session") else None
         if key and user is not None and user.is_authenticated:
-            interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
-            # The cache marker only spares the database a query. Without the cache (add()
-            # answers None: Redis down, ignored) the conditional UPDATE still writes at
-            # most once per interval, so activity keeps being recorded.
-            if cache.add(f"accounts:session-touch:{key}", 1, timeout=interval) is not False:
+            if activity_write_due(key):
+                interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
                 now = timezone.now()
                 updated = UserSession.objects.filter(
                     session_key=key, user=user, last_activity_at__lt=now - timedelta(seconds=interval)

@@ -118,6 +118,13 @@ class AuditEvent(models.Model):
         TICKET_REFUSED = "ticket_refused", _("Ticket refused")
         SLO_SENT = "slo_sent", _("Single logout sent")
         SLO_FAILED = "slo_failed", _("Single logout failed")
+        PASSWORD_RESET_FORCED = "password_reset_forced", _("Password reset forced by an administrator")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        SERVICE_CREATED = "service_created", _("Service registered")
+        SERVICE_UPDATED = "service_updated", _("Service changed")
+        SERVICE_DELETED = "service_deleted", _("Service removed")
+        API_KEY_CREATED = "api_key_created", _("API key created")
+        API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=40, choices=Kind.choices, db_index=True)

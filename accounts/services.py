@@ -1,5 +1,6 @@
 """Writes of the accounts app."""
 
+from contextlib import nullcontext
 from importlib import import_module
 
 from django.conf import settings
@@ -11,7 +12,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from eulogin.queue import task_enqueue
+
 from . import conf, emails, tokens
+from .activity import activity_written
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
@@ -28,31 +32,37 @@ def user_session_start(*, request: HttpRequest, user: User) -> UserSession:
     if not request.session.session_key:
         request.session.save()
     now = timezone.now()
-    session, _ = UserSession.objects.update_or_create(
-        session_key=request.session.session_key,
-        defaults={
-            "user": user,
-            "ip_address": client_ip(request),
-            "user_agent": client_user_agent(request),
-            "created_at": now,
-            "last_activity_at": now,
-        },
+    session = UserSession(
+        session_key=request.session.session_key, user=user, ip_address=client_ip(request),
+        user_agent=client_user_agent(request), created_at=now, last_activity_at=now,
     )
+    # One INSERT (no lookup first, no BEGIN … COMMIT around it: one statement is atomic).
+    # A key already recorded (two first requests of one session at once) is taken over.
+    try:
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            session.save(force_insert=True)
+    except IntegrityError:
+        fields = {f: getattr(session, f) for f in ("user", "ip_address", "user_agent", "created_at", "last_activity_at")}
+        UserSession.objects.filter(session_key=session.session_key).update(**fields)
+        session = UserSession.objects.get(session_key=session.session_key)
+    activity_written(session.session_key)
     return session
 
 
-def user_session_end(*, user: User, session_key: str, request: HttpRequest | None = None) -> bool:
-    """End one of `user`'s sessions (never someone else's). True if there was one."""
+def user_session_end(*, user: User, session_key: str, request: HttpRequest | None = None, **by) -> bool:
+    """End one of `user`'s sessions (never someone else's). True if there was one. `by`
+    names who ended it in the audit trail, when not the person."""
     deleted, _ = UserSession.objects.filter(user=user, session_key=session_key).delete()
     if not deleted:
         return False
     _session_store(session_key).delete()
-    audit_event_record(kind=AuditEvent.Kind.SESSION_ENDED, request=request, user=user)
+    audit_event_record(kind=AuditEvent.Kind.SESSION_ENDED, request=request, user=user, **by)
     session_ended.send(sender=UserSession, user=user, session_key=session_key)
     return True
 
 
-def user_sessions_end_all(*, user: User, except_session_key: str | None = None, request: HttpRequest | None = None) -> int:
+def user_sessions_end_all(*, user: User, except_session_key: str | None = None, request: HttpRequest | None = None,
+                          **by) -> int:
     """End every session of `user` but `except_session_key`; returns how many ended."""
     keys = list(
         UserSession.objects.filter(user=user).exclude(session_key=except_session_key or "").values_list(
@@ -60,7 +70,7 @@ def user_sessions_end_all(*, user: User, except_session_key: str | None = None, 
         )
     )
     for key in keys:
-        user_session_end(user=user, session_key=key, request=request)
+        user_session_end(user=user, session_key=key, request=request, **by)
     return len(keys)
 
 
@@ -96,7 +106,7 @@ def registration_request(*, email: str, first_name: str, last_name: str, languag
 
     kwargs = {"email": email, "first_name": first_name, "last_name": last_name, "language": language,
               "base_url": base_url}
-    transaction.on_commit(lambda: task.delay(**kwargs))
+    transaction.on_commit(lambda: task_enqueue(task, **kwargs))
 
 
 def registration_email_send(*, email: str, first_name: str, last_name: str, language: str, base_url: str) -> None:
@@ -144,7 +154,7 @@ def password_reset_request(*, email: str, language: str, base_url: str, ip: str 
     """Ask for a reset link. The same for unknown addresses: the task alone looks up."""
     from .tasks import password_reset_email_send as task
 
-    transaction.on_commit(lambda: task.delay(email=email, language=language, base_url=base_url, ip=ip))
+    transaction.on_commit(lambda: task_enqueue(task, email=email, language=language, base_url=base_url, ip=ip))
 
 
 def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
@@ -172,7 +182,7 @@ def _notice_send(*, user: User, template: str, request: HttpRequest | None, base
                "reset_url": base_url + reverse("accounts:password_reset") if base_url else "",
                "name": user.get_full_name(), **(extra or {})}
     to = user.email
-    transaction.on_commit(lambda: task.delay(to=to, template=template, language=language, context=context))
+    transaction.on_commit(lambda: task_enqueue(task, to=to, template=template, language=language, context=context))
 
 
 def account_email_send(*, to: str, template: str, language: str, context: dict) -> None:
@@ -214,13 +224,13 @@ def user_password_change(*, request: HttpRequest, user: User, password: str, bas
 
 
 def user_personal_data_update(*, user: User, first_name: str, last_name: str, preferred_language: str,
-                              request: HttpRequest | None = None) -> User:
+                              request: HttpRequest | None = None, **by) -> User:
     changed = [f for f, v in (("first_name", first_name), ("last_name", last_name),
                               ("preferred_language", preferred_language)) if getattr(user, f) != v]
     if changed:
         user.first_name, user.last_name, user.preferred_language = first_name, last_name, preferred_language
         user.save(update_fields=changed)
-        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UPDATED, request=request, user=user, fields=changed)
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UPDATED, request=request, user=user, fields=changed, **by)
     return user
 
 
@@ -236,24 +246,65 @@ def user_configure(*, user: User, preferred_language: str, preferred_method: str
 
 
 def user_delete(*, request: HttpRequest, user: User) -> None:
+    """Close the signed-in person's own account and erase their data (then sign out)."""
+    language = user.preferred_language or getattr(request, "LANGUAGE_CODE", "")
+    user_sessions_end_all(user=user, request=request)
+    logout(request)
+    user_erase(user=user, language=language)
+
+
+def user_erase(*, user: User, language: str = "", request: HttpRequest | None = None, **detail) -> None:
     """Close the account and erase the person's data.
 
     The confirmation email goes to the address before it is erased. Every session ends
     (session_ended is sent for each, so single logout reaches the services). The audit
     trail keeps its events but loses the address; the deletion itself is recorded with
-    nothing that identifies the person.
+    nothing that identifies the person (`detail` says who deleted it, e.g. an API key).
     """
     from .tasks import account_email_send as task
 
-    to, language, user_id = user.email, user.preferred_language or getattr(request, "LANGUAGE_CODE", ""), user.pk
-    user_sessions_end_all(user=user, request=request)
-    logout(request)
+    to, language, user_id = user.email, user.preferred_language or language, user.pk
+    user_sessions_end_all(user=user, request=request, **detail)
     with transaction.atomic():
-        transaction.on_commit(lambda: task.delay(to=to, template="account_deleted", language=language))
+        transaction.on_commit(lambda: task_enqueue(task, to=to, template="account_deleted", language=language))
         AuditEvent.objects.filter(Q(user_id=user_id) | Q(email__iexact=to)).update(email="")
         signin_throttles_clear(email=to)
         user.delete()
-        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_DELETED)
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_DELETED, **detail)
+
+
+# --- Administration (Django admin and the provisioning API) ------------------------------
+
+
+def user_lock(*, user: User, request: HttpRequest | None = None, **by) -> bool:
+    """Lock the account: it cannot sign in until unlocked, and since a lock is often the
+    answer to a compromise, whoever holds one of its sessions now loses it (single logout
+    included). `by` names who locked it in the audit trail. False if it already was."""
+    locked = User.objects.filter(pk=user.pk, locked_at__isnull=True).update(locked_at=timezone.now())
+    user.refresh_from_db(fields=["locked_at"])
+    if locked:
+        audit_event_record(kind=AuditEvent.Kind.ACCOUNT_LOCKED, request=request, user=user, **by)
+    user_sessions_end_all(user=user, request=request, **by)
+    return bool(locked)
+
+
+def user_unlock(*, user: User, request: HttpRequest | None = None, **by) -> None:
+    """Unlock the account, and clear its failed sign-ins."""
+    User.objects.filter(pk=user.pk).update(locked_at=None)
+    user.refresh_from_db(fields=["locked_at"])
+    signin_throttles_clear(email=user.email)
+    audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UNLOCKED, request=request, user=user, **by)
+
+
+def user_password_reset_force(*, user: User, base_url: str, request: HttpRequest | None = None, **by) -> None:
+    """The password stops working now, every session ends, and the person is emailed a
+    reset link to choose a new one (the link of "Mot de passe perdu")."""
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_FORCED, request=request, user=user, **by)
+        password_reset_request(email=user.email, language=user.preferred_language, base_url=base_url)
+    user_sessions_end_all(user=user, request=request, **by)
 
 
 def user_devices_panic(*, request: HttpRequest, user: User) -> int:

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from eulogin.ratelimit import window_hit
@@ -49,14 +50,12 @@ def lock_duration(*, failures: int, free_failures: int) -> timedelta | None:
 
 
 def signin_locked_until(*, email: str, ip: str | None) -> datetime | None:
-    """When the account or the IP may try again, if either is locked now."""
-    now = timezone.now()
-    until = None
+    """When the account or the IP may try again, if either is locked now (one query)."""
+    either = Q()
     for scope, key, _free in _keys(email=email, ip=ip):
-        row = SignInThrottle.objects.filter(scope=scope, key=key, locked_until__gt=now).first()
-        if row and (until is None or row.locked_until > until):
-            until = row.locked_until
-    return until
+        either |= Q(scope=scope, key=key)
+    return SignInThrottle.objects.filter(either, locked_until__gt=timezone.now()).aggregate(
+        until=Max("locked_until"))["until"]
 
 
 def signin_failure_record(*, email: str, ip: str | None) -> datetime | None:
@@ -80,9 +79,12 @@ def signin_failure_record(*, email: str, ip: str | None) -> datetime | None:
     return until
 
 
-def signin_success_record(*, email: str) -> None:
-    """A correct password ends the account's run of failures (not the IP's)."""
-    SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=account_key(email)).delete()
+def signin_success_record(*, email: str, user=None) -> None:
+    """A correct password ends the account's run of failures (not the IP's): one DELETE,
+    keyed by `user` when the caller has it (else found from `email`)."""
+    key = f"user:{user.pk}" if user is not None else account_key(email)
+    rows = SignInThrottle.objects.filter(scope=Scope.ACCOUNT, key=key)
+    rows._raw_delete(rows.db)  # no signal, no cascade: a plain DELETE, outside any transaction
 
 
 def signin_throttles_clear(*, email: str) -> int:

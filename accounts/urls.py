@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invitations, views
 
 app_name = "accounts"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("password/reset/<str:uidb64>/<str:token>/", views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("password/change/", views.password_change, name="password_change"),
+    path("invitation/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
     path("my-account/personal-data/", views.personal_data, name="personal_data"),
     path("my-account/configure/", views.configure, name="configure"),
     path("my-account/delete/", views.delete_account, name="delete"),

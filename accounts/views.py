@@ -52,23 +52,28 @@ class SignInEmailView(View):
     template_name = "accounts/signin_email.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        next_url = safe_next_url(request, request.GET.get("next"))
-        pending = flows.signin_pending(request)
-        initial = {"email": pending["email"]} if pending and "change" not in request.GET else {}
-        form = SignInEmailForm(initial=initial)
-        return render(request, self.template_name, self._context(form, next_url or ""))
-
-    def _context(self, form, next_url: str) -> dict:
-        passwordless = [{"factor": f, "url": f.passwordless_url(next_url)} for f in signin_passwordless()]
-        return {"form": form, "next": next_url, "passwordless": passwordless}
+        return signin_email_page(request, next_url=safe_next_url(request, request.GET.get("next")) or "")
 
     def post(self, request: HttpRequest) -> HttpResponse:
         next_url = safe_next_url(request, request.POST.get("next"))
         form = SignInEmailForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, self._context(form, next_url or ""), status=400)
+            return render(request, self.template_name, signin_email_context(form, next_url or ""), status=400)
         flows.signin_pending_start(request, email=form.cleaned_data["email"], next_url=next_url)
         return redirect("accounts:login_password")
+
+
+def signin_email_page(request: HttpRequest, *, next_url: str) -> HttpResponse:
+    """Step 1's page, going on to `next_url` (a URL of this site) once signed in. Served by
+    /account/login/ and, without a redirect first, by /cas/login. Writes nothing."""
+    pending = flows.signin_pending(request)
+    initial = {"email": pending["email"]} if pending and "change" not in request.GET else {}
+    return render(request, SignInEmailView.template_name, signin_email_context(SignInEmailForm(initial=initial), next_url))
+
+
+def signin_email_context(form, next_url: str) -> dict:
+    passwordless = [{"factor": f, "url": f.passwordless_url(next_url)} for f in signin_passwordless()]
+    return {"form": form, "next": next_url, "passwordless": passwordless}
 
 
 @method_decorator([sensitive_post_parameters("password"), *protected], name="dispatch")

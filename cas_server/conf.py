@@ -14,6 +14,9 @@ DEFAULTS = {
     "CAS_SSO_IDLE_SECONDS": 2 * 3600,
     # ...and in any case 8 hours after the sign-in (a working day), like the session.
     "CAS_SSO_MAX_SECONDS": 8 * 3600,
+    # Activity of an SSO session is written again once it is 60 seconds old (or its factors
+    # changed), not on every ticket: the idle limit may fall up to 60 s early, never late.
+    "CAS_SSO_TOUCH_SECONDS": 60,
     # Remember-me (long-term) SSO sessions: 7 days, idle or not (the specification caps
     # long-term tickets at 3 months; a week keeps a shared computer's exposure short).
     "CAS_REMEMBER_ME_SECONDS": 7 * 24 * 3600,
@@ -41,6 +44,9 @@ DEFAULTS = {
     "CAS_SLO_TIMEOUT_SECONDS": 5,
     "CAS_SLO_MAX_RETRIES": 3,
     "CAS_SLO_RETRY_BACKOFF_SECONDS": 10,
+    # A single logout nothing tried for 2 minutes (the broker was down) is queued again
+    # by the sweep of cas_server.requeue, every minute: longer than the retries' backoff.
+    "CAS_SLO_REQUEUE_AFTER_SECONDS": 120,
     # Ended or expired tickets and SSO sessions are kept 1 day for support, then purged.
     "CAS_PURGE_AFTER_SECONDS": 24 * 3600,
     # The XML element names of the released user attributes.

@@ -169,10 +169,15 @@ def login_resume_url(params: LoginParams, *, requested_at: datetime | None = Non
     return url_with_query(reverse("cas:login"), resume=token)
 
 
+def login_signin_next(params: LoginParams) -> str:
+    """Where the accounts sign-in goes afterwards: back to /cas/login, with `params` and the
+    time credentials were asked for."""
+    return login_resume_url(params, requested_at=timezone.now())
+
+
 def login_signin_url(params: LoginParams) -> str:
     """The accounts sign-in, coming back to /cas/login afterwards."""
-    back = login_resume_url(params, requested_at=timezone.now())
-    return url_with_query(reverse(settings.LOGIN_URL), next=back)
+    return url_with_query(reverse(settings.LOGIN_URL), next=login_signin_next(params))
 
 
 def remember_me_chosen(request: HttpRequest) -> bool:

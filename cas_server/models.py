@@ -216,6 +216,10 @@ class ServiceTicket(models.Model):
     consumed_at = models.DateTimeField(null=True, blank=True)
     validated = models.BooleanField(default=False)
     logout_sent_at = models.DateTimeField(null=True, blank=True)
+    # Single logout asked for (or last tried) at; given up on at: what the sweep of
+    # cas_server.requeue reads to queue again a logout the broker never took.
+    logout_queued_at = models.DateTimeField(null=True, blank=True)
+    logout_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("service ticket")

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.http import ParsedUrl, url_parse
+from eulogin.readcache import read_cache
 
 from . import conf
 from .models import Service, SsoSession
@@ -28,6 +29,13 @@ def service_url_acceptable(url: str | None) -> bool:
     return service_url_parse(url) is not None
 
 
+# The registry, read once per process and again when a service changes (eulogin/readcache.py).
+# The instances are shared between requests: read them, never change them.
+_enabled_services = read_cache(
+    "cas.services", lambda: list(Service.objects.filter(enabled=True).order_by("evaluation_order", "id"))
+)
+
+
 def service_for_url(url: str | None) -> Service | None:
     """The first enabled registered service (by evaluation order) matching `url`, else None.
 
@@ -35,7 +43,7 @@ def service_for_url(url: str | None) -> Service | None:
     """
     if not service_url_acceptable(url):
         return None
-    for service in Service.objects.filter(enabled=True).order_by("evaluation_order", "id"):
+    for service in _enabled_services.get():
         if service.matches(url):
             return service
     return None

@@ -4,10 +4,12 @@ import logging
 import uuid
 
 import requests
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit_event_record
 from accounts.models import AuditEvent
+from eulogin.queue import task_enqueue
 
 from . import conf
 from .formats import utc_timestamp
@@ -24,14 +26,12 @@ SAML2_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
 
 def slo_enqueue(ticket_ids: list[int]) -> None:
     """Queue one single logout task per ticket. Fire and forget (specification 2.3.3.1):
-    a broker problem is logged, never shown to the person signing out."""
+    a broker that is down is logged, never shown to the person signing out, and the
+    logout is queued again later (cas_server.requeue)."""
     from .tasks import slo_send_task
 
     for ticket_id in ticket_ids:
-        try:
-            slo_send_task.delay(ticket_id)
-        except Exception:  # noqa: BLE001 — nothing about SLO may break a logout
-            logger.exception("could not queue single logout for ticket %s", ticket_id)
+        task_enqueue(slo_send_task, ticket_id)
 
 
 def logout_request_xml(*, session_index: str, name_id: str = "@NOT_USED@") -> str:
@@ -53,9 +53,22 @@ def slo_send(*, ticket_id: int, final_attempt: bool = True) -> bool:
     Raises SloDeliveryError when it failed and another attempt will follow; on the final
     attempt records SLO_FAILED and returns False (single logout is fire-and-forget).
     """
-    ticket = ServiceTicket.objects.select_related("service", "sso_session__user").filter(pk=ticket_id).first()
-    if ticket is None or ticket.logout_sent_at is not None:
-        return False
+    with transaction.atomic():
+        # The row stays locked while the service is called: a second task for the same
+        # ticket (the sweep queued it again) skips it, then finds it sent. One POST.
+        ticket = (ServiceTicket.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("service", "sso_session__user").filter(pk=ticket_id).first())
+        if ticket is None or ticket.logout_sent_at is not None or ticket.logout_failed_at is not None:
+            return False
+        ServiceTicket.objects.filter(pk=ticket.pk).update(logout_queued_at=timezone.now())  # tried now
+        try:
+            return _slo_post(ticket, final_attempt=final_attempt)
+        except SloDeliveryError as error:
+            retry = error  # kept: the attempt is recorded, the retry follows
+    raise retry
+
+
+def _slo_post(ticket: ServiceTicket, *, final_attempt: bool) -> bool:
     url = (ticket.service.slo_url if ticket.service and ticket.service.slo_url else "") or ticket.service_url
     user = ticket.sso_session.user
     detail = {"ticket": ticket_reference(ticket.ticket), "service": ticket.service.name if ticket.service else ""}
@@ -74,5 +87,6 @@ def slo_send(*, ticket_id: int, final_attempt: bool = True) -> bool:
         return True
     if not final_attempt:
         raise SloDeliveryError(reason)
+    ServiceTicket.objects.filter(pk=ticket.pk).update(logout_failed_at=timezone.now())
     audit_event_record(kind=AuditEvent.Kind.SLO_FAILED, user=user, reason=reason, **detail)
     return False

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.factors import PASSWORD, session_factors, session_strength
+from accounts.factors import session_factors, session_signed_in_at, session_strength
 
 from . import conf, dialects
 from .models import ProxyGrantingTicket, ServiceTicket, SsoSession
@@ -19,14 +19,9 @@ from .tickets import (
 
 
 def session_authenticated_at(request: HttpRequest) -> datetime:
-    """When the password of this session was proved (the start of the SSO session)."""
-    for factor in session_factors(request):
-        if factor.get("kind") == PASSWORD and factor.get("at"):
-            try:
-                return datetime.fromisoformat(factor["at"])
-            except ValueError:
-                break
-    return timezone.now()
+    """When the credentials of this session were presented (the start of the SSO session):
+    the password's moment, or that of a factor standing alone (a passkey)."""
+    return session_signed_in_at(request) or timezone.now()
 
 
 def sso_session_start(*, request: HttpRequest, remember_me: bool = False, warn: bool = False) -> tuple[SsoSession, str]:
@@ -106,10 +101,17 @@ def sso_session_establish(
 
 
 def sso_session_refresh(*, sso: SsoSession, request: HttpRequest) -> SsoSession:
-    """Record activity and what the session has proved since (e.g. a second factor)."""
-    sso.last_used_at = timezone.now()
-    sso.factors = session_factors(request)
-    sso.strength = session_strength(request)
+    """Record activity and what the session has proved since (e.g. a second factor).
+
+    Written when the factors changed or the recorded activity is CAS_SSO_TOUCH_SECONDS old,
+    not on every ticket: the idle limit then counts from at most that much earlier, never later.
+    """
+    now = timezone.now()
+    factors, strength = session_factors(request), session_strength(request)
+    if (factors == sso.factors and strength == sso.strength
+            and now - sso.last_used_at < timedelta(seconds=conf.get("CAS_SSO_TOUCH_SECONDS"))):
+        return sso
+    sso.last_used_at, sso.factors, sso.strength = now, factors, strength
     sso.save(update_fields=["last_used_at", "factors", "strength"])
     return sso
 
@@ -131,6 +133,8 @@ def sso_session_end(*, sso: SsoSession, reason: str) -> bool:
             ).values_list("id", flat=True)
         )
         if ticket_ids:
+            # Asked for now: what cas_server.requeue reads if the broker never takes it.
+            ServiceTicket.objects.filter(id__in=ticket_ids).update(logout_queued_at=timezone.now())
             transaction.on_commit(lambda: slo_enqueue(ticket_ids))
     return True
 

@@ -1,6 +1,9 @@
 """Celery tasks of the CAS server: ids in, a service call, retries here."""
 
 from celery import shared_task
+from celery.signals import worker_ready
+
+from eulogin.queue import task_enqueue
 
 from . import conf
 from .slo import SloDeliveryError, slo_send
@@ -32,3 +35,17 @@ def slo_send_task(self, ticket_id: int) -> None:
 def cas_purge_task() -> None:
     """End expired SSO sessions (with single logout) and delete old tickets."""
     cas_purge()
+
+
+@shared_task(name="cas.slo_requeue", ignore_result=True)
+def slo_waiting_sweep_task() -> None:
+    """Queue again the single logouts left waiting (cas_server.requeue): every minute,
+    and at start-up."""
+    from .requeue import slo_waiting_sweep
+
+    slo_waiting_sweep()
+
+
+@worker_ready.connect
+def _sweep_at_start_up(**kwargs) -> None:
+    task_enqueue(slo_waiting_sweep_task)

@@ -1,7 +1,9 @@
 """Service tickets: issued from an SSO session at /cas/login, validated once by the service."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -77,17 +79,58 @@ def _failure(code: str, description: str, *, request, ticket_value: str, service
     return ValidationResult(code=code, description=description)
 
 
-def ticket_consume(value: str) -> ServiceTicket | None:
+def ticket_consume(value: str, *, validated: bool = False) -> ServiceTicket | None:
     """Take a ticket for one validation attempt: exactly one caller ever gets it.
 
     A conditional UPDATE (consumed_at IS NULL) makes the database decide atomically;
-    whoever loses the race, or comes later, gets None.
+    whoever loses the race, or comes later, gets None. `validated` marks it validated in the
+    same statement (the caller unmarks it if the validation then fails).
     """
     now = timezone.now()
-    taken = ServiceTicket.objects.filter(ticket=value, consumed_at__isnull=True).update(consumed_at=now)
+    if connection.vendor == "postgresql":
+        return _ticket_consume_joined(value, now=now, validated=validated)
+    taken = ServiceTicket.objects.filter(ticket=value, consumed_at__isnull=True).update(
+        consumed_at=now, validated=validated)
     if taken != 1:
         return None
     return ServiceTicket.objects.select_related("sso_session", "sso_session__user", "service").get(ticket=value)
+
+
+def _consumed_parts() -> list[tuple[type, str]]:
+    return [(ServiceTicket, "t"), (SsoSession, "s"), (get_user_model(), "u"), (Service, "v")]
+
+
+def _ticket_consume_joined(value: str, *, now: datetime, validated: bool) -> ServiceTicket | None:
+    """PostgreSQL: the same conditional UPDATE, in one round trip with the reads it is
+    followed by (a data-modifying CTE: the row lock decides between racers as before)."""
+    parts = _consumed_parts()
+    columns = ", ".join(f'{alias}."{f.column}"' for model, alias in parts for f in model._meta.concrete_fields)
+    table = {alias: model._meta.db_table for model, alias in parts}
+    sql = (
+        f'WITH t AS (UPDATE "{table["t"]}" SET "consumed_at" = %s, "validated" = %s'
+        f' WHERE "ticket" = %s AND "consumed_at" IS NULL RETURNING *)'
+        f' SELECT {columns} FROM t JOIN "{table["s"]}" s ON s."id" = t."sso_session_id"'
+        f' LEFT JOIN "{table["u"]}" u ON u."id" = s."user_id" LEFT JOIN "{table["v"]}" v ON v."id" = t."service_id"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, validated, value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, _alias in parts:
+        fields = model._meta.concrete_fields
+        values = row[start:start + len(fields)]
+        start += len(fields)
+        if values[0] is None:  # no such row (LEFT JOIN): an account or service since deleted
+            instances.append(None)
+            continue
+        values = [f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+                  for f, v in zip(fields, values, strict=True)]
+        instances.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+    ticket, sso, user, service = instances
+    sso.user, ticket.sso_session, ticket.service = user, sso, service
+    return ticket
 
 
 def ticket_validate(
@@ -116,36 +159,40 @@ def ticket_validate(
     kind = ticket_kind(ticket_value)
     if kind not in (SERVICE, PROXY):
         return fail(INVALID_TICKET, "Ticket is not a service or proxy ticket of this server")
-    ticket = ticket_consume(ticket_value)
+    ticket = ticket_consume(ticket_value, validated=True)  # the success is the common case
     if ticket is None:
         return fail(INVALID_TICKET, f"Ticket {ticket_reference(ticket_value)} not recognized")
+
+    def refuse(code, text, user=None):  # consumed, marked validated: unmark it
+        ServiceTicket.objects.filter(pk=ticket.pk).update(validated=False)
+        return _failure(code, text, request=request, ticket_value=ticket_value, service_url=service_url, user=user)
+
     user = ticket.sso_session.user
     if user is None:
-        return fail(INVALID_TICKET, "The account of this ticket no longer exists")
+        return refuse(INVALID_TICKET, "The account of this ticket no longer exists")
     if ticket.kind == ServiceTicket.Kind.PROXY and not allow_proxy_tickets:
-        return fail(INVALID_TICKET_SPEC, "A proxy ticket was presented; this endpoint validates service tickets only", user)
+        return refuse(INVALID_TICKET_SPEC, "A proxy ticket was presented; this endpoint validates service tickets only", user)
     if ticket.expires_at <= ticket.consumed_at:
-        return fail(INVALID_TICKET, "Ticket expired", user)
+        return refuse(INVALID_TICKET, "Ticket expired", user)
     if ticket.sso_session.ended_at is not None or not user.is_active or user.locked_at:
-        return fail(INVALID_TICKET, "The single sign-on session of this ticket has ended", user)
+        return refuse(INVALID_TICKET, "The single sign-on session of this ticket has ended", user)
     if ticket.service_url != service_url:
-        return fail(INVALID_SERVICE, "Ticket was not issued for this service", user)
+        return refuse(INVALID_SERVICE, "Ticket was not issued for this service", user)
     if renew and not ticket.from_new_login:
-        return fail(INVALID_TICKET, "Ticket was not issued from a new login (renew was requested)", user)
+        return refuse(INVALID_TICKET, "Ticket was not issued from a new login (renew was requested)", user)
     try:
         strong_enough = ticket_strength_accepted(ticket, accept_strengths=accept_strengths)
     except UnknownRequirement:
-        return fail(INVALID_REQUEST, "Unknown strength in 'acceptStrengths'", user)
+        return refuse(INVALID_REQUEST, "Unknown strength in 'acceptStrengths'", user)
     if not strong_enough:
-        return fail(INVALID_STRENGTH, "The authentication strength of this ticket is not accepted for this service", user)
+        return refuse(INVALID_STRENGTH, "The authentication strength of this ticket is not accepted for this service", user)
 
     result = ValidationResult(ticket=ticket, proxies=list(ticket.proxies))
     if pgt_url:
         outcome = proxy_granting_ticket_issue(request=request, ticket=ticket, pgt_url=pgt_url)
         if outcome.code:
-            return fail(outcome.code, outcome.description, user)
+            return refuse(outcome.code, outcome.description, user)
         result.pgt_iou = outcome.pgt_iou
-    ServiceTicket.objects.filter(pk=ticket.pk).update(validated=True)
     audit_event_record(
         kind=AuditEvent.Kind.TICKET_VALIDATED, request=request, user=user, ticket=ticket_reference(ticket_value),
         service=ticket.service.name if ticket.service else "", proxied=bool(ticket.proxies),

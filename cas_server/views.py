@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import url_parse
 from accounts.language import language_for, service_language_cookie_write
 from accounts.services import user_signout
+from accounts.views import signin_email_page
 
 from . import conf
 from .backchannel import backchannel
@@ -28,7 +29,7 @@ from .login import (
     login_params_parse,
     login_resume_token,
     login_resume_url,
-    login_signin_url,
+    login_signin_next,
     remember_me_chosen,
     warn_chosen,
 )
@@ -111,7 +112,9 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.ERROR:
         return _error_page(request, decision.error, decision.status)
     if decision.outcome is Outcome.SIGN_IN:
-        return _no_store(redirect(login_signin_url(params)))
+        # The sign-in form itself, no redirect first; it posts to the accounts sign-in and
+        # comes back here (`next`). Nothing is written: the parameters travel in `next`.
+        return _no_store(signin_email_page(request, next_url=login_signin_next(params)))
     if decision.outcome is Outcome.STEP_UP:
         return _no_store(redirect(step_up_url(
             request=request, service=decision.service, requirement=decision.requirement,
@@ -120,10 +123,13 @@ def _login(request: HttpRequest, params) -> HttpResponse:
     if decision.outcome is Outcome.GATEWAY_BACK:
         return _to_service(request, decision, params.service_url, after_post=request.method == "POST")
 
-    sso, raw = sso_session_establish(
-        request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request),
-        warn=warn_chosen(request),
-    )
+    warn = warn_chosen(request)
+    if decision.sso is not None and not decision.from_new_login and decision.sso.warn == warn:
+        sso, raw = decision.sso, None  # the live SSO session of this very session, already read
+    else:
+        sso, raw = sso_session_establish(
+            request=request, fresh=decision.from_new_login, remember_me=remember_me_chosen(request), warn=warn,
+        )
     if decision.outcome is Outcome.SIGNED_IN:
         response = _no_store(render(request, "cas/signed_in.html", {"new_login": decision.from_new_login}))
     elif decision.outcome is Outcome.WARN:

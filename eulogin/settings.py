@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "mfa_sms",
     "mfa_webauthn",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "cas_server.eulogin",  # EU Login's dialect of CAS, built on the core (registers itself)
     "traces_gateway",
     "devoutbox",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +116,7 @@ if REDIS_URL:
     # within a fraction of a second. "strict" is the same Redis for code that must know
     # the cache failed and decides itself (eulogin.ratelimit falls back to PostgreSQL).
     _redis_options = {
+        "CLIENT_CLASS": "eulogin.cache.SkippingClient",  # a hung Redis: skipped 1 s after a timeout
         "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.25),
         "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
     }
@@ -178,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)  # 1 hour
 
 # --- Sessions and cookies ----------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "accounts.sessions"  # cached_db, with fewer round trips (accounts/sessions.py)
 SESSION_COOKIE_NAME = "eulogin_session"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # hard maximum: 8 hours
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -259,6 +264,27 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The REST API (api/): one error shape, JSON only, OpenAPI 3 by drf-spectacular.
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.base.CleanJSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "eulogin API",
+    "DESCRIPTION": "Self-service (the browser session) and provisioning (API keys) of eulogin. "
+                   "Errors share one shape (Error); see api/README.md.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.postprocess"],
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "api.users.LANGUAGE_CHOICES"},
 }
 
 # --- eulogin -----------------------------------------------------------------------------
@@ -276,6 +302,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Keep this filter on eulogin.cache: it condenses "cache down" lines and tells the
+    # cache client to skip a failing Redis for a second (eulogin/cache.py).
     "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"}},
     "loggers": {"django.request": {"level": "ERROR"},
                 "eulogin.cache": {"level": "WARNING", "filters": ["cache_down"]}},
@@ -307,6 +335,10 @@ MFA_SMS_ENROLMENT_ENABLED = env.bool("MFA_SMS_ENROLMENT_ENABLED", default=True)
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
+# SMS left queued (broker down) past MFA_SMS_REQUEUE_AFTER_SECONDS are queued again.
+MFA_SMS_REQUEUE_AFTER_SECONDS = env.int("MFA_SMS_REQUEUE_AFTER_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["mfa-sms-requeue"] = {"task": "mfa_sms.tasks.sms_queued_sweep_task",
+                                           "schedule": env.float("MFA_SMS_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Old challenges and SMS log rows go, every hour.
 CELERY_BEAT_SCHEDULE["mfa-sms-purge"] = {"task": "mfa_sms.tasks.sms_records_purge_task", "schedule": 3600.0}
 
@@ -323,6 +355,10 @@ CAS_SSO_MAX_SECONDS = env.int("CAS_SSO_MAX_SECONDS", default=8 * 3600)  # SSO se
 CAS_SLO_TIMEOUT_SECONDS = env.int("CAS_SLO_TIMEOUT_SECONDS", default=5)
 CAS_SLO_MAX_RETRIES = env.int("CAS_SLO_MAX_RETRIES", default=3)
 CAS_SLO_RETRY_BACKOFF_SECONDS = env.int("CAS_SLO_RETRY_BACKOFF_SECONDS", default=10)
+# Single logouts nothing tried for this long (broker down) are queued again, every minute.
+CAS_SLO_REQUEUE_AFTER_SECONDS = env.int("CAS_SLO_REQUEUE_AFTER_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["cas-slo-requeue"] = {"task": "cas.slo_requeue",
+                                           "schedule": env.float("CAS_SLO_REQUEUE_EVERY_SECONDS", default=60.0)}
 # Expired SSO sessions end (with single logout) and old tickets go, every 10 minutes.
 CELERY_BEAT_SCHEDULE["cas-purge"] = {"task": "cas.purge", "schedule": 600.0}
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("cas/", include("cas_server.urls")),
     path("traces/", include("traces_gateway.urls")),
     path("dev/outbox/", include("devoutbox.urls")),
+    path("api/", include("api.urls")),
 ]

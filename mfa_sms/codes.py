@@ -5,6 +5,8 @@ from django.utils.crypto import constant_time_compare, get_random_string, salted
 # 32 capitals and digits without the look-alikes 0/O and 1/I: 8 of them carry 40 bits.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+# What stands for the code in the text kept in the SMS log (SmsMessage.redacted_body).
+CODE_BLANKED = "••••-••••"
 _HMAC_SALT = "mfa_sms.codes.challenge"
 
 

@@ -62,6 +62,9 @@ DEFAULTS = {
     "MFA_SMS_GLOBAL_DAILY_CAP": 10_000,
     # Sending: transient provider errors retried 6 times, 5 s × 2^n apart, at most 5 min.
     "MFA_SMS_SEND_MAX_RETRIES": 6,
+    # An SMS still queued after 1 minute (the broker was down, or the queue is stuck) is
+    # queued again with a new code by the sweep (mfa_sms.requeue), run every minute.
+    "MFA_SMS_REQUEUE_AFTER_SECONDS": 60,
     "MFA_SMS_SEND_RETRY_BASE_SECONDS": 5,
     "MFA_SMS_SEND_RETRY_MAX_SECONDS": 300,
     # Finished challenges are deleted after 1 day; the SMS log is kept 90 days (support

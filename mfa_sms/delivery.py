@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from eulogin.queue import task_enqueue
+
 from . import conf
 from .backends import sms_backend_get
 from .backends.base import SmsSendError
@@ -20,14 +22,15 @@ Status = SmsMessage.Status
 def sms_message_queue(*, to: str, body: str, redacted_body: str, user=None, challenge=None) -> SmsMessage:
     """Record one SMS as queued and hand it to the sending task once the transaction
     commits. The text with the code travels only in the task's message (the broker), never
-    in the database."""
+    in the database. A broker that is down does not fail the request: the row stays
+    queued and mfa_sms.requeue sends it later, with a new code."""
     from .tasks import sms_send
 
     message = SmsMessage.objects.create(
         to=to, body_hash=_body_hash(body), redacted_body=redacted_body, user=user, challenge=challenge,
         backend=conf.get("SMS_BACKEND"),
     )
-    transaction.on_commit(lambda: sms_send.delay(message.pk, body))
+    transaction.on_commit(lambda: task_enqueue(sms_send, message.pk, body))
     return message
 
 

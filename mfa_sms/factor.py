@@ -29,6 +29,18 @@ def _devices(user):
     return PhoneDevice.objects.filter(user=user)
 
 
+def _rename(request, device, name: str) -> None:
+    from .devices import phone_device_rename
+
+    phone_device_rename(device=device, label=name)
+
+
+def _remove(request, device) -> None:
+    from .devices import phone_device_remove
+
+    phone_device_remove(request=request, device=device)
+
+
 def sms_enrol_url(next_url: str, cancel_url: str = "") -> str:
     """Add a number (guided enrolment), then go on to `next_url`; "Annuler" goes to
     `cancel_url`."""
@@ -86,6 +98,8 @@ def sms_factor() -> Factor:
         has_device=_has_device,
         is_locked=_is_locked,
         devices=_devices,
+        rename=_rename,
+        remove=_remove,
         rebind_proof_url=sms_rebind_proof_url,
         enrol_url=_guided_enrol_url,
         step_up_url=sms_step_up_url,

@@ -194,7 +194,7 @@ def _challenge_create(*, request: HttpRequest, device: PhoneDevice, purpose: str
     device.cooldown_set(commit=False)
     device.save(update_fields=["last_generated_timestamp"])
     body = sms_body(code=code, host=_webotp_host(request))
-    redacted = body.replace(codes.code_display(code), "••••-••••")
+    redacted = body.replace(codes.code_display(code), codes.CODE_BLANKED)
     sms_message_queue(to=device.number, body=body, redacted_body=redacted, user=device.user, challenge=challenge)
     return challenge, nonce
 

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import email_subject_register
+from eulogin.queue import task_enqueue
 
 SUBJECTS = {
     "mfa_sms/phone_added": _("A mobile phone number was added to your EU Login account"),
@@ -23,5 +24,5 @@ def account_notice_send(*, user, template: str, context: dict) -> None:
 
     to, language = user.email, user.preferred_language or translation.get_language()
     context = {"name": user.get_full_name(), **context}
-    transaction.on_commit(lambda: account_email_send.delay(to=to, template=template, language=language,
-                                                           context=context))
+    transaction.on_commit(lambda: task_enqueue(account_email_send, to=to, template=template, language=language,
+                                               context=context))

@@ -1,6 +1,6 @@
 """Reads of the SMS second factor."""
 
-from .models import Challenge, PhoneDevice, PhoneHistory, SmsMessage
+from .models import PhoneDevice, PhoneHistory, SmsMessage
 
 
 def phone_devices_confirmed(*, user) -> list[PhoneDevice]:
@@ -18,10 +18,6 @@ def phone_device_for_user(*, user, pk, confirmed: bool | None = None) -> PhoneDe
 def challenge_delivery_problem(*, challenge_id: int) -> SmsMessage | None:
     """The SMS of this challenge if it failed for good (shown on the challenge page)."""
     return SmsMessage.objects.filter(challenge_id=challenge_id, status__in=["failed", "undelivered"]).first()
-
-
-def challenge_get(*, pk) -> Challenge | None:
-    return Challenge.objects.filter(pk=pk).first()
 
 
 def phone_history_exists(*, user) -> bool:

@@ -2,6 +2,9 @@
 worker that dies mid-send loses nothing; the service makes the redelivery harmless."""
 
 from celery import shared_task
+from celery.signals import worker_ready
+
+from eulogin.queue import task_enqueue
 
 from . import conf
 from .delivery import sms_message_deliver, sms_records_purge
@@ -27,3 +30,16 @@ def sms_send(self, message_id: int, body: str) -> None:
 @shared_task(ignore_result=True)
 def sms_records_purge_task() -> None:
     sms_records_purge()
+
+
+@shared_task(ignore_result=True)
+def sms_queued_sweep_task() -> None:
+    """Queue again the SMS left queued (mfa_sms.requeue): every minute, and at start-up."""
+    from .requeue import sms_queued_sweep
+
+    sms_queued_sweep()
+
+
+@worker_ready.connect
+def _sweep_at_start_up(**kwargs) -> None:
+    task_enqueue(sms_queued_sweep_task)

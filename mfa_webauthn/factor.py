@@ -42,6 +42,18 @@ def _devices(user):
     return WebAuthnDevice.objects.filter(user=user)
 
 
+def _rename(request, device, name: str) -> None:
+    from .services import key_rename
+
+    key_rename(request=request, device=device, name=name)
+
+
+def _remove(request, device) -> None:
+    from .services import key_remove
+
+    key_remove(request=request, device=device)
+
+
 def webauthn_enrol_url(next_url: str, cancel_url: str = "") -> str:
     """Register a security key (guided enrolment; the page also offers a trusted platform
     or passkey), then go on to `next_url`; "Annuler" goes to `cancel_url`."""
@@ -84,6 +96,8 @@ def webauthn_factors() -> list[Factor]:
             is_enabled=rp_usable,
             has_device=_has_key,
             devices=_devices,
+            rename=_rename,
+            remove=_remove,
             enrol_url=webauthn_enrol_url,
             step_up_url=webauthn_step_up_url,
             enrol_label=_("Add a security key or trusted platform"),

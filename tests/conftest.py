@@ -18,11 +18,15 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from eulogin.readcache import read_caches_forget
+
     for alias in settings.CACHES:
         caches[alias].clear()
+    read_caches_forget()  # rows a rolled-back test left in this process's read caches
     yield
     for alias in settings.CACHES:
         caches[alias].clear()
+    read_caches_forget()
 
 
 @pytest.fixture

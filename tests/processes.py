@@ -154,8 +154,10 @@ class GunicornNode(_Process):
         if self.process is not None:
             _kill_group(self.process, signal.SIGTERM)
 
-    def log_text(self) -> str:
-        return _log_tail(self.log, 20000)
+    def log_text(self, chars: int | None = 20000) -> str:
+        """The end of the node's log (all of it with chars=None)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return text if chars is None else text[-chars:]
 
 
 class CeleryWorker(_Process):
@@ -168,9 +170,13 @@ class CeleryWorker(_Process):
 
     def start(self) -> "CeleryWorker":
         extra = ["--beat", "--schedule", str(self.log.with_suffix(".beat"))] if self.beat else []
+        offset = self.log.stat().st_size if self.log.exists() else 0
         self.process = worker_start(self.log, *extra, **self.env)
-        if not wait_for(lambda: self.process.poll() is not None or " ready." in _log_tail(self.log, 100000),
-                        START_TIMEOUT) or self.process.poll() is not None:
+
+        def ready() -> bool:
+            return " ready." in self.log.read_bytes()[offset:].decode(errors="replace")
+
+        if not wait_for(lambda: self.process.poll() is not None or ready(), START_TIMEOUT) or self.process.poll() is not None:
             self.stop()
             raise RuntimeError(f"the worker did not start: {_log_tail(self.log)}")
         return self
@@ -199,6 +205,7 @@ def product_env(*, redis: RedisServer | None = None, broker: RedisServer | None 
     env.update({
         "DATABASE_URL": test_database_url(), "DATABASE_CONN_MAX_AGE": "0", "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "false", "CELERY_TASK_ALWAYS_EAGER": "false", "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "eulogin.settings",  # the product's own, not the tests
     })
     if redis is not None:
         env["REDIS_URL"] = redis.url(0)

@@ -3,7 +3,6 @@ in, and every `manage.py` command the README shows then runs exactly as written.
 
 import os
 import re
-import shlex
 import signal
 import socket
 import subprocess
@@ -92,7 +91,8 @@ def test_the_readme_commands_work_as_written_on_a_fresh_clone(tmp_path):
 
         # The README's commands, typed in the same shell while the server runs.
         for command in commands:
-            result = subprocess.run(shlex.split(command), cwd=clone, env=env, capture_output=True, text=True,
+            # Through a shell, as typed: a line may set a variable from a command's output.
+            result = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True,
                                     timeout=120)
             assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
             if command.endswith("service_policy list"):

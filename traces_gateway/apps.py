@@ -7,4 +7,4 @@ class TracesGatewayConfig(AppConfig):
     verbose_name = _("Service policies")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, receivers  # noqa: F401  (registers the system checks and signal receivers)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.strengths import Requirement
 from cas_server.policy import requirement_with_parameters
+from eulogin.readcache import read_cache
 
 from .models import StrengthRule
 
@@ -28,7 +29,20 @@ def login_requirement(
                                        authentication_level=authentication_level)
 
 
+def _rules_by_service() -> dict[int, list[StrengthRule]]:
+    rules: dict[int, list[StrengthRule]] = {}
+    for rule in StrengthRule.objects.order_by("effective_from", "pk"):
+        rules.setdefault(rule.service_id, []).append(rule)
+    return rules
+
+
+# Every rule, read once per process and again when one changes (eulogin/readcache.py); the
+# rule in effect is chosen at each call, so a rule dated later takes over at its time.
+_rules = read_cache("traces_gateway.rules", _rules_by_service)
+
+
 def service_rule_in_effect(*, service, at: datetime | None = None) -> StrengthRule | None:
     """The rule of `service` in effect at `at` (now by default), if any."""
     at = at or timezone.now()
-    return StrengthRule.objects.filter(service=service, effective_from__lte=at).order_by("-effective_from").first()
+    in_effect = [rule for rule in _rules.get().get(service.pk, ()) if rule.effective_from <= at]
+    return in_effect[-1] if in_effect else None

@@ -25,3 +25,11 @@ def test_link_lifetimes_and_limits_are_checked(settings):
     settings.ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS = 0
     settings.ACCOUNTS_EMAIL_REQUESTS_PER_IP = 0
     assert _ids(check_emailed_links(None)) == ["accounts.W003", "accounts.E004", "accounts.E005"]
+
+
+def test_the_admin_requirement_must_be_known(settings):
+    from accounts.checks import check_admin_requirement
+
+    assert check_admin_requirement(None) == []
+    settings.EULOGIN_ADMIN_REQUIRED_STRENGTH = "PASSWORD_TELEPATHY"
+    assert _ids(check_admin_requirement(None)) == ["accounts.E010"]

@@ -90,3 +90,17 @@ def _request(client):
     request.session = SessionStore()
     request.user = AnonymousUser()
     return request
+
+
+def test_a_sign_in_without_password_starts_when_its_factor_was_proved(registry):
+    from datetime import datetime
+
+    registry(Factor(kind="PASSKEYX", label="Passkey", strength="PASSWORD_WEBAUTHN", alone=True))
+    request = _request(None)
+    request.session[factors.SESSION_KEY] = [{"kind": "PASSKEYX", "at": "2024-06-11T08:00:00+00:00"}]
+    assert factors.session_signed_in_at(request) == datetime.fromisoformat("2024-06-11T08:00:00+00:00")
+    request.session[factors.SESSION_KEY] = [{"kind": "PASSWORD", "at": "2024-06-11T07:00:00+00:00"},
+                                            {"kind": "SMS", "at": "2024-06-11T07:01:00+00:00"}]
+    assert factors.session_signed_in_at(request) == datetime.fromisoformat("2024-06-11T07:00:00+00:00")
+    request.session[factors.SESSION_KEY] = [{"kind": "SMS", "at": "2024-06-11T07:01:00+00:00"}]
+    assert factors.session_signed_in_at(request) is None

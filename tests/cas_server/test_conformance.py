@@ -16,7 +16,16 @@ from accounts.models import AuditEvent
 from cas_server.models import ServiceTicket, SsoSession
 from tests.conftest import sign_in
 
-from .conftest import OTHER_SERVICE_URL, SERVICE_URL, cas_login, cas_sign_in, query_value, sso_ticket
+from .conftest import (
+    OTHER_SERVICE_URL,
+    SERVICE_URL,
+    asks_for_credentials,
+    cas_login,
+    cas_sign_in,
+    query_value,
+    signin_next,
+    sso_ticket,
+)
 
 NS = {"cas": "http://www.yale.edu/tp/cas"}
 
@@ -39,15 +48,17 @@ def p3_validate(client, ticket, service=SERVICE_URL, **params):
 # --- 2.1 /login as credential requestor -------------------------------------------------
 
 def test_2_1_1_login_without_sso_asks_for_credentials_and_comes_back(client, service):
+    """The sign-in form is served by /cas/login itself (no redirect first); it posts to the
+    accounts sign-in, which comes back to /cas/login with the parameters in `resume`."""
     response = cas_login(client)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login") + "?next=")
-    assert query_value(query_value(response["Location"], "next"), "resume")
+    assert response.status_code == 200 and asks_for_credentials(response)
+    assert query_value(signin_next(response), "resume")
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_2_1_1_login_without_service_and_sso_asks_for_credentials(client, db):
     response = client.get(reverse("cas:login"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(response)
 
 
 def test_2_1_1_login_without_service_with_sso_says_already_signed_in(client, user, service):
@@ -59,7 +70,7 @@ def test_2_1_1_login_without_service_with_sso_says_already_signed_in(client, use
 
 def test_2_2_4_login_without_service_says_sso_started_after_sign_in(client, user):
     response = client.get(reverse("cas:login"))
-    next_url = query_value(response["Location"], "next")
+    next_url = signin_next(response)
     sign_in(client, user.email, next_url=next_url)
     response = client.get(next_url)
     assert response.status_code == 200 and b"single sign-on session has started" in response.content
@@ -77,10 +88,10 @@ def test_2_1_1_sso_issues_a_ticket_without_prompt(client, user, service):
 def test_2_1_1_renew_forces_credentials_despite_sso(client, user, service):
     cas_sign_in(client, user.email)
     response = cas_login(client, renew="true")
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(response)
     # Coming back without presenting credentials again still asks for them.
-    next_url = query_value(response["Location"], "next")
-    assert client.get(next_url)["Location"].startswith(reverse("accounts:login"))
+    next_url = signin_next(response)
+    assert asks_for_credentials(client.get(next_url))
 
 
 def test_2_1_1_renew_ticket_after_fresh_credentials_is_from_new_login(client, user, service):
@@ -94,10 +105,10 @@ def test_2_1_1_renew_ticket_after_fresh_credentials_is_from_new_login(client, us
 def test_2_1_1_renew_marker_from_before_the_sign_in_does_not_count(client, user, service):
     """A resume token made before the last sign-in cannot pass for fresh credentials."""
     response = cas_login(client, renew="true")
-    stale_next = query_value(response["Location"], "next")
+    stale_next = signin_next(response)
     with time_machine.travel(timezone.now() - timedelta(minutes=1)):
         sign_in(client, user.email)
-    assert client.get(stale_next)["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(client.get(stale_next))
 
 
 def test_2_1_1_gateway_without_sso_goes_back_to_the_service_without_ticket(client, service):
@@ -112,12 +123,12 @@ def test_2_1_1_gateway_with_sso_issues_a_ticket(client, user, service):
 
 def test_2_1_1_gateway_is_ignored_when_renew_is_set(client, user, service):
     response = cas_login(client, gateway="true", renew="true")
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(response)
 
 
 def test_2_1_1_gateway_without_service_asks_for_credentials(client, db):
     response = client.get(reverse("cas:login"), {"gateway": "true"})
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(response)
 
 
 def test_2_1_1_method_post_answers_with_a_form_posting_the_ticket(client, user, service):
@@ -183,7 +194,7 @@ def test_2_2_1_disabled_service_gets_the_error_page(client, make_service):
 
 def test_2_2_4_redirect_to_service_is_a_get_with_no_cache_headers(client, user, service):
     response = cas_login(client)
-    next_url = query_value(response["Location"], "next")
+    next_url = signin_next(response)
     sign_in(client, user.email, next_url=next_url)
     response = client.get(next_url)
     assert response.status_code == 302
@@ -200,7 +211,7 @@ def test_2_3_logout_destroys_the_sso_session_and_cookie(client, user, service):
     assert response.status_code == 200 and b'id="cas-logged-out"' in response.content
     assert client.cookies["TGC-eulogin"].value == ""
     assert SsoSession.objects.get().ended_at is not None
-    assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(cas_login(client))
     assert "_auth_user_id" not in client.session
 
 
@@ -489,7 +500,7 @@ def test_3_6_1_cookie_is_restricted_httponly_samesite_and_a_browser_session_cook
 def test_3_6_1_cookie_is_secure_outside_development(client, user, service, settings):
     settings.SESSION_COOKIE_SECURE = True
     response = cas_login(client)
-    next_url = query_value(response["Location"], "next")
+    next_url = signin_next(response)
     sign_in(client, user.email, next_url=next_url)
     response = client.get(next_url)
     assert response.cookies["TGC-eulogin"]["secure"]
@@ -502,7 +513,7 @@ def test_3_6_cookie_of_another_session_gives_no_sso(client, user, service):
     thief = Client()
     thief.cookies["TGC-eulogin"] = client.cookies["TGC-eulogin"].value
     response = cas_login(thief)
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert asks_for_credentials(response)
 
 
 def test_3_8_1_sso_session_ends_after_idle_time_and_hard_maximum(client, user, service):
@@ -513,7 +524,7 @@ def test_3_8_1_sso_session_ends_after_idle_time_and_hard_maximum(client, user, s
     with time_machine.travel(start + timedelta(hours=3, minutes=40)):
         assert sso_ticket(client)
     with time_machine.travel(start + timedelta(hours=6)):
-        assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
+        assert asks_for_credentials(cas_login(client))
 
 
 def test_3_8_1_hard_maximum_holds_despite_activity(client, user, service, settings):
@@ -524,7 +535,7 @@ def test_3_8_1_hard_maximum_holds_despite_activity(client, user, service, settin
         with time_machine.travel(start + timedelta(hours=hours)):
             assert sso_ticket(client)
     with time_machine.travel(start + timedelta(hours=8, minutes=1)):
-        assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
+        assert asks_for_credentials(cas_login(client))
 
 
 # --- 4.1 remember me -----------------------------------------------------------------------
@@ -533,7 +544,7 @@ def remembered_sign_in(client, email) -> str:
     """A sign-in with the "remember me" box ticked (the sign-in form records the choice)."""
     from cas_server.login import REMEMBER_ME_SESSION_KEY
 
-    next_url = query_value(cas_login(client)["Location"], "next")
+    next_url = signin_next(cas_login(client))
     sign_in(client, email, next_url=next_url)
     session = client.session
     session[REMEMBER_ME_SESSION_KEY] = True
@@ -553,7 +564,7 @@ def test_4_1_remember_me_gives_a_long_term_session_reported_to_services(client, 
     assert attributes.find("cas:longTermAuthenticationRequestTokenUsed", NS).text == "true"
     assert attributes.find("cas:isFromNewLogin", NS).text == "false"
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
-        assert cas_login(client)["Location"].startswith(reverse("accounts:login"))
+        assert asks_for_credentials(cas_login(client))
 
 
 def test_4_1_3_remember_me_is_reported_by_saml_too(client, user, service):
@@ -650,8 +661,8 @@ def test_audit_records_issue_validation_and_refusal_without_the_ticket(client, u
 def test_anonymous_login_writes_nothing(client, service):
     with CaptureQueriesContext(connection) as queries:
         for _ in range(5):
-            assert cas_login(client).status_code == 302
-            assert client.get(reverse("cas:login")).status_code == 302
+            assert asks_for_credentials(cas_login(client))
+            assert asks_for_credentials(client.get(reverse("cas:login")))
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
     from django.contrib.sessions.models import Session
@@ -681,8 +692,8 @@ def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monke
 
 
 def test_a_slow_sign_in_still_gets_its_ticket_but_renew_asks_again(client, user, service):
-    next_url = query_value(cas_login(client)["Location"], "next")
-    renew_next = query_value(cas_login(client, renew="true")["Location"], "next")
+    next_url = signin_next(cas_login(client))
+    renew_next = signin_next(cas_login(client, renew="true"))
     with time_machine.travel(timezone.now() + timedelta(minutes=30)):
         sign_in(client, user.email, next_url=next_url)
         response = client.get(next_url)
@@ -690,7 +701,7 @@ def test_a_slow_sign_in_still_gets_its_ticket_but_renew_asks_again(client, user,
         ticket = query_value(response["Location"], "ticket")
         attributes = xml(p3_validate(client, ticket)).find("cas:authenticationSuccess/cas:attributes", NS)
         assert attributes.find("cas:isFromNewLogin", NS).text == "false"
-        assert client.get(renew_next)["Location"].startswith(reverse("accounts:login"))
+        assert asks_for_credentials(client.get(renew_next))
 
 
 def test_2_6_2_proxies_are_listed_most_recent_first(client, user, make_service, http_recorder, settings):

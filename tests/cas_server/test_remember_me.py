@@ -8,14 +8,14 @@ from django.urls import reverse
 from cas_server.models import SsoSession
 from tests.conftest import PASSWORD
 
-from .conftest import SERVICE_URL, cas_login, query_value
+from .conftest import SERVICE_URL, cas_login, query_value, signin_next
 
 pytestmark = pytest.mark.django_db
 NS = {"cas": "http://www.yale.edu/tp/cas"}
 
 
 def _sign_in_through_cas(client, email, **form):
-    next_url = query_value(cas_login(client)["Location"], "next")
+    next_url = signin_next(cas_login(client))
     client.post(reverse("accounts:login"), {"email": email, "next": next_url})
     client.post(reverse("accounts:login_password"), {"password": PASSWORD, "method": "PASSWORD", **form})
     return query_value(client.get(next_url)["Location"], "ticket")
@@ -40,7 +40,7 @@ def test_remember_me_is_off_unless_ticked(client, user, service):
 
 
 def test_a_service_cannot_ask_for_remember_me(client, user, service):
-    next_url = query_value(cas_login(client, rememberMe="true")["Location"], "next")
+    next_url = signin_next(cas_login(client, rememberMe="true"))
     client.post(reverse("accounts:login"), {"email": user.email, "next": next_url})
     client.post(reverse("accounts:login_password"), {"password": PASSWORD, "method": "PASSWORD"})
     client.get(next_url)

@@ -13,14 +13,14 @@ from accounts.flows import WARN_SESSION_KEY
 from cas_server.models import ServiceTicket, SsoSession
 from tests.conftest import PASSWORD
 
-from .conftest import OTHER_SERVICE_URL, SERVICE_URL, cas_login, query_value
+from .conftest import OTHER_SERVICE_URL, SERVICE_URL, cas_login, query_value, signin_next
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_in_through_cas(client, email, service_url=SERVICE_URL, **form):
     """/cas/login → the two sign-in steps (with `form` on the password step) → back."""
-    next_url = query_value(cas_login(client, service_url)["Location"], "next")
+    next_url = signin_next(cas_login(client, service_url))
     client.post(reverse("accounts:login"), {"email": email, "next": next_url})
     client.post(reverse("accounts:login_password"), {"password": PASSWORD, "method": "PASSWORD", **form})
     return client.get(next_url)
@@ -79,7 +79,7 @@ def test_the_warn_page_is_confirmed_only_by_its_post_never_by_a_link(client, use
 
 def test_the_confirmation_needs_its_csrf_token(user, service, other_service):
     browser = Client(enforce_csrf_checks=True)
-    next_url = query_value(cas_login(browser)["Location"], "next")
+    next_url = signin_next(cas_login(browser))
     page = browser.get(reverse("accounts:login"), {"next": next_url})
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1).decode()
     browser.post(reverse("accounts:login"), {"email": user.email, "next": next_url, "csrfmiddlewaretoken": token})

@@ -29,7 +29,7 @@ def test_sign_in_once_use_two_sites_and_log_out_of_both(page_in, live_server, us
     first, second = two_sites
 
     page.goto(first.url + "protected/")
-    expect(page).to_have_url(re.compile(r"/account/login/"))
+    expect(page).to_have_url(re.compile(r"/cas/login\?service="))  # the sign-in form, in place
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()
     page.locator("#id_password").fill(password)
@@ -49,7 +49,7 @@ def test_sign_in_once_use_two_sites_and_log_out_of_both(page_in, live_server, us
     page.goto(first.url + "accounts/logout/")
     for site in (first, second):
         page.goto(site.url + "protected/")
-        expect(page).to_have_url(re.compile(r"/account/login/"))
+        expect(page).to_have_url(re.compile(r"/cas/login\?service="))
         expect(page.locator("#id_email")).to_be_visible()
 
 

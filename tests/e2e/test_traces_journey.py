@@ -56,7 +56,7 @@ def test_the_whole_journey_of_the_user_guide(page_in, live_server, make_user, de
     page.goto(demo_traces.url)
     expect(page.locator("#signin")).to_have_text(text["demo_signin"])  # the demo speaks French too
     page.locator("#signin").click()
-    expect(page).to_have_url(re.compile(r"/account/login/"))
+    expect(page).to_have_url(re.compile(r"/cas/login\?service="))  # the sign-in form, in place
     assert_accessible(page)
     page.locator("#id_email").fill(user.email)
     page.locator("#next-button").click()

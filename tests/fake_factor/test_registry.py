@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.factors import session_strength
 from accounts.strengths import MEDIUM, Requirement
 from mfa_sms.models import PhoneDevice
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 from tests.fake_factor.models import FakeToken
 from tests.mfa_sms.conftest import last_code
@@ -58,7 +58,7 @@ def test_a_wrong_code_signs_nobody_in(client, user, token):
 
 
 def test_a_medium_policy_steps_up_to_it_and_the_ticket_says_so(client, user, token, traces):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, next_url=next_url)
     step_up = client.get(client.get(next_url)["Location"])
     # The only factor held: straight to its step.
@@ -76,7 +76,7 @@ def test_a_medium_policy_steps_up_to_it_and_the_ticket_says_so(client, user, tok
 
 def test_step_up_offers_every_factor_held(client, user, token, traces):
     PhoneDevice.objects.create(user=user, number="+32470000001", confirmed=True)
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, next_url=next_url)
     choice = client.get(client.get(client.get(next_url)["Location"])["Location"])
     html = choice.content.decode()
@@ -85,7 +85,7 @@ def test_step_up_offers_every_factor_held(client, user, token, traces):
 
 
 def test_guided_enrolment_lists_every_kind_that_would_meet_the_policy(client, user, traces):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, next_url=next_url)
     html = client.get(client.get(next_url)["Location"]).content.decode()
     assert 'id="add-fake"' in html and 'id="add-phone"' in html

@@ -52,7 +52,6 @@ def cache_down_log():
     handler.emit = records.append
     logger = logging.getLogger("eulogin.cache")
     logger.addHandler(handler)
-    cache_health._state.update(down_since=None, failures=0, logged_at=0.0)
     try:
         yield records
     finally:
@@ -79,7 +78,7 @@ def test_sign_in_ticket_issue_and_validation_answer_from_postgresql(dead_cache, 
     assert down and all(r.exc_info is None for r in records), [r.getMessage() for r in records]
     assert len(down) == 1  # one line, not one per failed call
     print(f"\ncache down: password sign-in, 2 tickets issued and 3 validations in {elapsed:.2f} s; "
-          f"{cache_health.cache_state()['failures']} cache calls failed, 1 log line")
+          f"{cache_health.cache_state()['failures']} cache call tried and failed (the rest skipped), 1 log line")
 
 
 def test_the_password_limits_still_lock_without_the_cache(dead_cache, client, user, settings):
@@ -135,3 +134,30 @@ def test_the_counters_measured_in_redis_and_in_postgresql(settings):
         caches[alias].close()
     assert RateWindow.objects.filter(key__startswith="ratelimit:measure-down:").count() == 10
     print("\nrequest counter, ms per hit: " + ", ".join(f"{name} {ms:.3f}" for name, ms in figures.items()))
+
+
+def test_a_hung_redis_costs_one_timeout_a_second_not_one_per_call(settings, client, user, service, tmp_path):
+    """SIGSTOP: Redis accepts connections and never answers, the worst kind of down."""
+    import os
+    import signal
+
+    from tests.processes import RedisServer
+
+    with RedisServer(tmp_path) as redis:
+        settings.CACHES = caches_at(redis.url(0))
+        ticket = cas_sign_in(client, user.email)
+        os.kill(redis.process.pid, signal.SIGSTOP)
+        try:
+            started, validated, rounds = time.monotonic(), 0, 20
+            for _ in range(rounds):
+                validated += "<cas:authenticationSuccess>" in validate(ticket)
+                ticket = sso_ticket(client)
+            elapsed = time.monotonic() - started
+            state = cache_health.cache_state()
+        finally:
+            os.kill(redis.process.pid, signal.SIGCONT)
+            for alias in settings.CACHES:
+                caches[alias].close()
+    assert validated == rounds and not state["up"]
+    print(f"\nhung Redis: {rounds} validations and tickets in {elapsed:.2f} s, "
+          f"{state['failures']} cache calls timed out (0.5 s each), the others skipped")

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mfa_sms.models import PhoneDevice, PhoneHistory
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 from traces_gateway.seed import traces_service_seed
 
@@ -51,10 +51,10 @@ def test_the_password_alone_cannot_reach_two_factor_strength_after_panic(client,
     settings.TRACES_SERVICE_URL = "https://traces.example.org/"
     traces_service_seed()
     service = "https://traces.example.org/app"
-    next_url = query_value(cas_login(client, service)["Location"], "next")
+    next_url = signin_next(cas_login(client, service))
     sign_in(client, user.email, password, next_url=next_url)
     client.post(reverse("accounts:panic"), {"password": password})
-    next_url = query_value(cas_login(client, service)["Location"], "next")
+    next_url = signin_next(cas_login(client, service))
     sign_in(client, user.email, password, next_url=next_url)
     step_up = client.get(client.get(next_url)["Location"])
     add_url = re.search(r'href="([^"]+)" id="add-phone"', step_up.content.decode()).group(1).replace("&amp;", "&")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from mfa_sms.models import PhoneDevice
 from mfa_webauthn.models import WebAuthnDevice
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 from tests.mfa_sms.conftest import last_code
 from tests.traces_gateway.conftest import TRACES_SERVICE
@@ -33,7 +33,7 @@ def _eulogin(client, ticket) -> dict:
 
 
 def test_a_medium_service_steps_a_password_session_up_to_the_key(client, key_user, key, traces):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, key_user.email, next_url=next_url)
     step_up = client.get(client.get(next_url)["Location"])
     assert step_up["Location"].startswith(reverse("mfa_webauthn:verify"))  # the only factor held
@@ -48,7 +48,7 @@ def test_a_medium_service_steps_a_password_session_up_to_the_key(client, key_use
 
 
 def test_guided_enrolment_offers_a_key_and_goes_on_to_the_service(client, user, key, traces):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, next_url=next_url)
     guided = client.get(client.get(next_url)["Location"])
     html = guided.content.decode()
@@ -70,7 +70,7 @@ def test_a_passkey_sign_in_names_the_account_to_the_service(client, user, passke
     sign_in(client, user.email)
     register(client, passkey, kind="passkey", name="Phone")
     client.logout()
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     page = client.get(reverse("mfa_webauthn:passkey"), {"next": next_url})
     done = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(page.context["options"])})
     assert done["Location"] == next_url

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cas_server.models import Service
 from mfa_sms.models import PhoneDevice
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 from tests.mfa_sms.conftest import last_code
 
@@ -26,7 +26,7 @@ NUMBER = "+32470000001"
 
 def _password_sign_in_for(client, email, service_url=TRACES_SERVICE, **params):
     """/cas/login → password sign-in → back to /cas/login; returns that last response."""
-    next_url = query_value(cas_login(client, service_url, **params)["Location"], "next")
+    next_url = signin_next(cas_login(client, service_url, **params))
     response = sign_in(client, email, next_url=next_url)
     assert response["Location"] == next_url
     return client.get(next_url)
@@ -70,7 +70,7 @@ def test_validation_checks_again_a_ticket_issued_just_before_the_cutoff(client, 
 
 def test_a_password_and_sms_session_gets_a_ticket_carrying_strength_level_and_factors(client, user, traces):
     PhoneDevice.objects.create(user=user, number=NUMBER, confirmed=True)
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, method="SMS", next_url=next_url, **{"sms-phone": "+32 470 00 00 01"})
     response = client.post(reverse("mfa_sms:signin"), {"action": "verify", "code": last_code(NUMBER)})
     assert response["Location"] == next_url
@@ -147,7 +147,7 @@ def test_step_up_with_a_registered_phone_asks_only_for_the_sms_then_goes_on(clie
     response = _password_sign_in_for(client, user.email)
     step_up = client.get(response["Location"])
     assert step_up.status_code == 302 and step_up["Location"].startswith(reverse("mfa_sms:verify"))
-    next_url = query_value(step_up["Location"], "next")
+    next_url = signin_next(step_up)
     client.post(step_up["Location"], {"device": phone.pk, "next": next_url})
     done = client.post(reverse("mfa_sms:verify_challenge"), {"action": "verify", "code": last_code(NUMBER)})
     assert done["Location"] == next_url
