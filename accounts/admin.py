@@ -1,11 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-<<<<<<< HEAD
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-=======
->>>>>>> main
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 

@@ -178,12 +178,6 @@ def factors_enrolled(user, *, backups: bool = True) -> list[Factor]:
     return [f for f in second_factors() if (backups or not f.backup) and f.has_device(user)]
 
 
-<<<<<<< HEAD
-def factors_backup(user) -> list[Factor]:
-    """The backup factors `user` holds: offered as "Can't use your device?"."""
-    return [f for f in second_factors() if f.backup and f.has_device(user)]
-
-
 def enrolment_next_url(user, next_url: str) -> str:
     """Where a factor's enrolment goes once its device is confirmed: a backup's offer
     first, when one wants to be offered, then `next_url`."""
@@ -195,8 +189,6 @@ def enrolment_next_url(user, next_url: str) -> str:
     return next_url
 
 
-=======
->>>>>>> main
 def factors_meeting(requirement: "Requirement", *, proved: Iterable[str] = ()) -> list[Factor]:
     """The second factors (not backups) that, added to the kinds already `proved`, would
     meet `requirement`: those step-up and guided enrolment offer."""
