@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from mfa_sms.models import PhoneDevice
 from mfa_totp.models import TOTPDevice
-from tests.cas_server.conftest import cas_login, query_value
+from tests.cas_server.conftest import cas_login, query_value, signin_next
 from tests.conftest import sign_in
 from tests.mfa_sms.conftest import last_code
 from tests.mfa_totp.conftest import code_for, secret_on
@@ -51,7 +51,7 @@ def _listed(value) -> list:
 
 
 def _password_sign_in_for_traces(client, email):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     assert sign_in(client, email, next_url=next_url)["Location"] == next_url
     return next_url, client.get(next_url)
 
@@ -85,7 +85,7 @@ def test_a_password_only_session_with_an_app_proves_it_and_the_ticket_names_the_
 
 def test_the_eulogin_dialect_names_the_app_used(client, user, traces):
     app = TOTPDevice.objects.create(user=user, name="Pixel", confirmed=True)
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, method="TOTP", next_url=next_url)
     client.post(reverse("mfa_totp:signin"), {"action": "verify", "code": code_for(app)})
     ticket = query_value(client.get(next_url)["Location"], "ticket")
@@ -104,7 +104,7 @@ def readme_phase_out_command() -> list[str]:
 
 
 def _sms_sign_in_for_traces(client, user):
-    next_url = query_value(cas_login(client, TRACES_SERVICE)["Location"], "next")
+    next_url = signin_next(cas_login(client, TRACES_SERVICE))
     sign_in(client, user.email, method="SMS", next_url=next_url, **{"sms-phone": NUMBER})
     response = client.post(reverse("mfa_sms:signin"), {"action": "verify", "code": last_code(NUMBER)})
     assert response["Location"] == next_url
