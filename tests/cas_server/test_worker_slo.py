@@ -1,7 +1,6 @@
 """Single logout through a real Celery worker on the Redis broker: the logout returns at
 once, the worker posts the logout request and retries a failing service with backoff."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -41,9 +40,10 @@ def test_worker_sends_single_logout_and_retries_a_failing_service(worker, make_u
                                     authenticated_at=now, expires_at=now + timedelta(hours=8))
     ticket = ServiceTicket.objects.create(ticket=ticket_new("ST"), kind="ST", sso_session=sso, service=service,
                                           service_url=http_recorder.url, authenticated_at=now, expires_at=now)
-    started = time.monotonic()
     assert sso_session_end(sso=sso, reason="logout")
-    assert time.monotonic() - started < 0.5  # the logout never waits for the service
+    # The logout never waits for the service: it returns before any delivery was recorded
+    # (the service first answers 503, and the retry comes a second later).
+    assert ServiceTicket.objects.get(pk=ticket.pk).logout_sent_at is None
     assert wait_for(lambda: ServiceTicket.objects.get(pk=ticket.pk).logout_sent_at is not None, 60), worker.read_text()
     assert len(http_recorder.requests) == 2  # a 503, then a retry that got through
     assert b"SessionIndex%3E" + ticket.ticket.encode() in http_recorder.requests[-1]["body"]
