@@ -101,10 +101,10 @@ def sessions(count: int) -> dict:
             for pk, key in keys:
                 copy_u.write_row((pk, key, "127.0.0.1", "Mozilla/5.0 (X11; Linux x86_64) scale seed", now, now))
         with cursor.copy("COPY cas_ssosession (ticket_digest, user_id, session_key, authenticated_at, factors,"
-                         " strength, remember_me, created_at, last_used_at, expires_at, end_reason) FROM STDIN") as copy_t:
+                         " strength, remember_me, warn, created_at, last_used_at, expires_at, end_reason) FROM STDIN") as copy_t:
             for pk, key in keys:
                 copy_t.write_row((ticket_digest(ticket_new(TICKET_GRANTING)), pk, key, now, json.dumps(factors),
-                                  PASSWORD, False, now, now, expires, ""))
+                                  PASSWORD, False, False, now, now, expires, ""))
     raw.commit()
     with connection.cursor() as cursor:
         for table in SESSION_TABLES:
