@@ -46,6 +46,10 @@ METHODS = ("GET", "POST")
 # hold every strength there is; anything longer is cut before it is parsed.
 PARAMETER_MAX_LENGTH = 200
 
+SERVICE_NOT_REGISTERED = _(
+    "This service is not registered with EU Login, or it is disabled. You cannot sign in to it from here."
+)
+
 
 class Outcome(enum.Enum):
     ERROR = "error"
@@ -228,8 +232,7 @@ def login_decide(request: HttpRequest, params: LoginParams) -> LoginDecision:
         if service is None:
             return LoginDecision(
                 Outcome.ERROR, params, status=403,
-                error=str(_("This service is not registered with EU Login, or it is disabled. "
-                            "You cannot sign in to it from here.")),
+                error=str(SERVICE_NOT_REGISTERED),
             )
     requirement = None
     if service is not None:

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -35,15 +35,35 @@ from .tickets import (
 )
 
 
+class ServiceGone(Exception):
+    """The service was removed from the registry after this process last read it."""
+
+
 def service_ticket_issue(
     *, request: HttpRequest, sso: SsoSession, service: Service, service_url: str, from_new_login: bool,
     requirement: Requirement | None = None,
 ) -> ServiceTicket:
     """Issue an ST for `service_url` from the SSO session, recording what was proved and
-    which strengths the service accepted for this login (checked again on validation)."""
+    which strengths the service accepted for this login (checked again on validation).
+    Raises ServiceGone when the service's row is gone (deleted since the registry was read)."""
     now = timezone.now()
     sso_session_refresh(sso=sso, request=request)
-    ticket = ServiceTicket.objects.create(
+    try:  # in autocommit (requests), the deferred foreign key is checked by this very INSERT
+        ticket = _service_ticket_create(sso=sso, service=service, service_url=service_url, now=now,
+                                        from_new_login=from_new_login, requirement=requirement)
+    except IntegrityError as error:
+        if not Service.objects.filter(pk=service.pk).exists():
+            raise ServiceGone(service.pk) from error
+        raise
+    audit_event_record(
+        kind=AuditEvent.Kind.TICKET_ISSUED, request=request, user=sso.user, ticket=ticket_reference(ticket.ticket),
+        service=service.name, from_new_login=from_new_login, strength=sso.strength,
+    )
+    return ticket
+
+
+def _service_ticket_create(*, sso, service, service_url, now, from_new_login, requirement) -> ServiceTicket:
+    return ServiceTicket.objects.create(
         ticket=ticket_new(SERVICE),
         kind=ServiceTicket.Kind.SERVICE,
         sso_session=sso,
@@ -58,11 +78,6 @@ def service_ticket_issue(
         created_at=now,
         expires_at=now + timedelta(seconds=conf.get("CAS_SERVICE_TICKET_SECONDS")),
     )
-    audit_event_record(
-        kind=AuditEvent.Kind.TICKET_ISSUED, request=request, user=sso.user, ticket=ticket_reference(ticket.ticket),
-        service=service.name, from_new_login=from_new_login, strength=sso.strength,
-    )
-    return ticket
 
 
 def service_url_with_ticket(service_url: str, ticket: str) -> str:

@@ -16,12 +16,14 @@ from accounts.http import url_parse
 from accounts.language import language_for, service_language_cookie_write
 from accounts.services import user_signout
 from accounts.views import signin_email_page
+from eulogin.readcache import read_caches_forget
 
 from . import conf
 from .backchannel import backchannel
 from .backchannel import no_store as _no_store
 from .dialects import validation_render
 from .login import (
+    SERVICE_NOT_REGISTERED,
     LoginDecision,
     Outcome,
     cas_flag,
@@ -40,7 +42,7 @@ from .results import INVALID_REQUEST, ProxyResult, ValidationResult
 from .selectors import service_for_url, service_url_parse, sso_session_from_cookie
 from .sso import sso_session_end, sso_session_establish
 from .tickets import ticket_kind
-from .validation import service_ticket_issue, service_url_with_ticket, ticket_consume, ticket_validate
+from .validation import ServiceGone, service_ticket_issue, service_url_with_ticket, ticket_consume, ticket_validate
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +142,14 @@ def _login(request: HttpRequest, params) -> HttpResponse:
         # The confirmation POST is followed by a redirect to the service's origin.
         response._csp_update = {"form-action": [service_url_parse(params.service_url).origin]}
     else:
-        ticket = service_ticket_issue(
-            request=request, sso=sso, service=decision.service, service_url=params.service_url,
-            from_new_login=decision.from_new_login, requirement=decision.requirement,
-        )
+        try:
+            ticket = service_ticket_issue(
+                request=request, sso=sso, service=decision.service, service_url=params.service_url,
+                from_new_login=decision.from_new_login, requirement=decision.requirement,
+            )
+        except ServiceGone:  # removed a moment ago, before this process heard of it
+            read_caches_forget()
+            return _error_page(request, str(SERVICE_NOT_REGISTERED), 403)
         response = _to_service(
             request, decision, service_url_with_ticket(params.service_url, ticket.ticket),
             after_post=request.method == "POST",

@@ -109,3 +109,25 @@ def test_logout_never_redirects_through_credentials_in_the_service_url(client, d
     Service.objects.create(name="No slash", pattern="https://app.example.org")
     response = client.get(reverse("cas:logout"), {"service": "https://app.example.org:@evil.example.net/phish"})
     assert "evil.example.net" not in response.get("Location", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_removed_before_this_process_heard_of_it_gets_a_403_not_a_500(client, user, service, settings):
+    """Another process deleted the service a moment ago; this one still holds the row in its
+    registry cache. The ticket's INSERT finds no service: the person gets the registry's
+    refusal, and the next request reads the registry again."""
+    from django.db import connection
+
+    from tests.cas_server.conftest import cas_login, cas_sign_in
+
+    settings.READ_CACHE_CHECK_SECONDS = 3600  # this process will not look for changes
+    cas_sign_in(client, user.email)  # reads (and keeps) the registry
+    from cas_server.models import ServiceTicket
+
+    with connection.cursor() as cursor:  # deleted elsewhere: no signal reaches this process
+        cursor.execute(f"DELETE FROM {ServiceTicket._meta.db_table} WHERE service_id = %s", [service.pk])
+        cursor.execute(f"DELETE FROM {Service._meta.db_table} WHERE id = %s", [service.pk])
+    response = cas_login(client)
+    assert response.status_code == 403
+    assert b"not registered" in response.content
+    assert cas_login(client).status_code == 403  # read again: the service is gone
