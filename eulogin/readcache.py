@@ -61,7 +61,7 @@ def read_cache(name: str, load: Callable[[], object]) -> ReadCache:
 
 
 def _check_seconds() -> float:
-    return getattr(settings, "READ_CACHE_CHECK_SECONDS", 1.0)
+    return settings.READ_CACHE_CHECK_SECONDS
 
 
 def cache_is_process_local() -> bool:

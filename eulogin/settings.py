@@ -33,6 +33,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-" + "x" * 16
 
+# Rotation (README "Rotating SECRET_KEY"): the new key in SECRET_KEY, the previous one in
+# SECRET_KEY_FALLBACKS for at least the longest session (8 hours); then drop it.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -59,10 +63,14 @@ INSTALLED_APPS = [
     "cas_server.eulogin",  # EU Login's dialect of CAS, built on the core (registers itself)
     "traces_gateway",
     "devoutbox",
+    "observability",  # health probes, Prometheus metrics, JSON logs with a request id
     "api",
 ]
 
 MIDDLEWARE = [
+    "observability.health.HealthMiddleware",  # /health/live, /health/ready: before any redirect or session
+    "observability.logs.RequestIdMiddleware",
+    "observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +139,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
               "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "strict"}}
 
+# The service registry and policies are kept in each process; a change reaches them all
+# within this many seconds (eulogin/readcache.py). 0: every request looks.
+READ_CACHE_CHECK_SECONDS = env.float("READ_CACHE_CHECK_SECONDS", default=1.0)
+
 # --- Celery ------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (development): nothing else needs to be started.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -152,6 +164,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_connect_timeout": CELERY_BROKER_
                                         "socket_timeout": 5})
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 CELERY_TIMEZONE = "UTC"
+# The worker logs through LOGGING above (JSON, with the request id of the task's request).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Authentication ----------------------------------------------------------------------
@@ -296,15 +310,26 @@ ACCOUNTS_INTERNAL_DOMAINS = env.list("ACCOUNTS_INTERNAL_DOMAINS", default=["eulo
 # The dev outbox (/dev/outbox/) exists only while a dev backend captures messages.
 DEVOUTBOX_ENABLED = env.bool("DEVOUTBOX_ENABLED", default=EMAIL_BACKEND == "devoutbox.backends.EmailBackend")
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is
+# off), plain text in development; each with the request id (observability.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "observability.logs.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id", "secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Keep this filter on eulogin.cache: it condenses "cache down" lines and tells the
     # cache client to skip a failing Redis for a second (eulogin/cache.py).
-    "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"}},
+    "filters": {"cache_down": {"()": "eulogin.cache.CacheDownFilter"},
+                "request_id": {"()": "observability.logs.RequestIdFilter"},
+                "secrets": {"()": "observability.logs.SecretsFilter"}},
     "loggers": {"django.request": {"level": "ERROR"},
                 "eulogin.cache": {"level": "WARNING", "filters": ["cache_down"]}},
 }
@@ -335,6 +360,10 @@ MFA_SMS_ENROLMENT_ENABLED = env.bool("MFA_SMS_ENROLMENT_ENABLED", default=True)
 MFA_SMS_WEBOTP_HOST = env.str("MFA_SMS_WEBOTP_HOST", default="")
 if env.str("MFA_SMS_ALLOWED_REGIONS", default=""):  # else the EU/EEA list of mfa_sms/conf.py
     MFA_SMS_ALLOWED_REGIONS = env.list("MFA_SMS_ALLOWED_REGIONS")
+# The sending task's retries (defaults in mfa_sms/conf.py): how many, the first backoff, the longest.
+for _name in ("MFA_SMS_SEND_MAX_RETRIES", "MFA_SMS_SEND_RETRY_BASE_SECONDS", "MFA_SMS_SEND_RETRY_MAX_SECONDS"):
+    if env.str(_name, default=""):
+        globals()[_name] = env.int(_name)
 # SMS left queued (broker down) past MFA_SMS_REQUEUE_AFTER_SECONDS are queued again.
 MFA_SMS_REQUEUE_AFTER_SECONDS = env.int("MFA_SMS_REQUEUE_AFTER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["mfa-sms-requeue"] = {"task": "mfa_sms.tasks.sms_queued_sweep_task",
@@ -379,3 +408,14 @@ MFA_WEBAUTHN_ORIGINS = env.list(
     "MFA_WEBAUTHN_ORIGINS", default=["http://localhost:8000"] if DEBUG else [f"https://{MFA_WEBAUTHN_RP_ID}"]
 )
 MFA_WEBAUTHN_ATTESTATION = env.str("MFA_WEBAUTHN_ATTESTATION", default="none")
+
+# --- observability: probes, metrics, logs ------------------------------------------------
+# /metrics answers only these client addresses (REMOTE_ADDR; CIDR allowed) or a request with
+# "Authorization: Bearer <METRICS_BEARER_TOKEN>". Empty both: closed. The proxy also refuses it.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+# What the SMS provider charges per message, for the cost metric and the admin dashboard.
+MFA_SMS_PRICE_PER_MESSAGE = env.str("MFA_SMS_PRICE_PER_MESSAGE", default="0.0750")
+MFA_SMS_PRICE_CURRENCY = env.str("MFA_SMS_PRICE_CURRENCY", default="EUR")
+# Probes are answered before SecurityMiddleware; /metrics is reached over plain HTTP by a scraper.
+SECURE_REDIRECT_EXEMPT = [r"^metrics/?$"]

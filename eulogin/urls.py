@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import language_set
+from observability.dashboard import sms_dashboard
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("i18n/setlang/", language_set, name="set_language"),
+    path("admin/sms-dashboard/", admin.site.admin_view(sms_dashboard), name="admin_sms_dashboard"),
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("sms/", include("mfa_sms.urls")),
@@ -16,5 +18,6 @@ urlpatterns = [
     path("cas/", include("cas_server.urls")),
     path("traces/", include("traces_gateway.urls")),
     path("dev/outbox/", include("devoutbox.urls")),
+    path("metrics", include("observability.urls")),
     path("api/", include("api.urls")),
 ]

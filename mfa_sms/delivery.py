@@ -14,6 +14,7 @@ from . import conf
 from .backends import sms_backend_get
 from .backends.base import SmsSendError
 from .models import Challenge, SmsMessage
+from .signals import sms_status_changed
 
 logger = logging.getLogger(__name__)
 Status = SmsMessage.Status
@@ -83,16 +84,19 @@ def sms_message_deliver(*, message_id: int, body: str, final_attempt: bool = Fal
             _message_failed(message_id, error)
             return DeliveryOutcome(done=True)
         SmsMessage.objects.filter(pk=message_id).update(error_code=error.code[:32], error_message=error.message[:255])
+        sms_status_changed.send(SmsMessage, message_id=message_id, status="retrying", error_code=error.code[:32])
         return DeliveryOutcome(done=False, retry_error=error)
 
-    SmsMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
-        status=Status.FAILED if accepted_status == "failed" else Status.SENT,
+    final_status = Status.FAILED if accepted_status == "failed" else Status.SENT
+    if SmsMessage.objects.filter(pk=message_id, status=Status.SENDING).update(
+        status=final_status,
         provider_id=provider_id[:64],
         sent_at=timezone.now(),
         error_code="",
         error_message="",
         updated_at=timezone.now(),
-    )
+    ):
+        sms_status_changed.send(SmsMessage, message_id=message_id, status=final_status)
     return DeliveryOutcome(done=True)
 
 
@@ -102,6 +106,7 @@ def _message_failed(message_id: int, error: SmsSendError) -> None:
         status=Status.FAILED, permanent_failure=error.permanent, error_code=error.code[:32],
         error_message=error.message[:255], failed_at=now, updated_at=now,
     )
+    sms_status_changed.send(SmsMessage, message_id=message_id, status=Status.FAILED, error_code=error.code[:32])
 
 
 _STATUS_RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.UNDELIVERED: 3,
@@ -133,6 +138,7 @@ def sms_status_update(*, provider_id: str, provider_status: str, error_code: str
             message.error_code = (error_code or "")[:32]
             message.permanent_failure = True
         message.save()
+    sms_status_changed.send(SmsMessage, message_id=message.pk, status=status, error_code=message.error_code)
     return True
 
 
