@@ -1,7 +1,7 @@
 # Production image: gunicorn for the web, the same image for the Celery worker and beat.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends gettext openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/lock.txt requirements/lock.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/lock.txt

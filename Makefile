@@ -19,7 +19,7 @@ TEST_ENV := EULOGIN_ENV_FILE= SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HA
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
 	SMS_BACKEND=mfa_sms.backends.locmem.SmsBackend
 
-.PHONY: install messages run test bench clean system-packages browser bench-scale
+.PHONY: install messages run test bench clean system-packages browser bench-scale prod proxy-packages audit
 
 # System packages from Debian: gettext (msgfmt, to compile translations) for everything,
 # Chromium for the browser tests. Installed with apt-get when missing and we are root.
@@ -83,3 +83,15 @@ bench-scale: messages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# The production shape on this machine: nginx (HTTPS, self-signed) in front of two gunicorn
+# nodes, a Celery worker and beat, on the local PostgreSQL and Redis (deploy/local/prod.sh).
+proxy-packages:
+	$(call apt_need,nginx:nginx openssl:openssl)
+
+prod: messages proxy-packages
+	deploy/local/prod.sh
+
+# Known vulnerabilities in requirements/lock.txt (pip-audit; .ci/run runs it).
+audit: install
+	$(PY) .ci/audit.py

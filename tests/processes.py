@@ -31,8 +31,8 @@ from tests.mfa_sms.twilio_stub import TwilioStub as _TwilioStub
 from tests.workers import ROOT, test_database_url, wait_for, worker_kill, worker_start
 
 __all__ = [
-    "NEEDS_A_SERVER", "CeleryWorker", "GunicornNode", "RedisServer", "TwilioStub", "free_port", "product_env",
-    "wait_for",
+    "NEEDS_A_SERVER", "CeleryWorker", "GunicornNode", "MakeProd", "RedisServer", "TwilioStub", "free_port", "product_env",
+    "sign_in_over_http", "sms_code_wait", "sso_ticket_over_http", "wait_for",
 ]
 
 LOOPBACK = "127.0.0.1"
@@ -214,3 +214,186 @@ def product_env(*, redis: RedisServer | None = None, broker: RedisServer | None 
         env.update(twilio.env())
     env.update(extra)
     return env
+
+
+class MakeProd(_Process):
+    """`make prod` (deploy/local/prod.sh): nginx on HTTPS in front of two gunicorn nodes, a
+    worker and beat under honcho, all on free loopback ports, its state in `directory`.
+    `env` is the product environment (product_env); `url` the proxy's, `cert` its
+    certificate (pass it as `verify`), `nodes` the two gunicorn nodes' URLs."""
+
+    def __init__(self, directory: Path, env: dict[str, str], *, web_workers: int = 1):
+        self.directory = Path(directory)
+        self.ports = {name: free_port() for name in ("HTTPS_PORT", "WEB1_PORT", "WEB2_PORT")}
+        self.env = {**env, **{k: str(v) for k, v in self.ports.items()}, "PROD_DIR": str(self.directory),
+                    "WEB_WORKERS": str(web_workers), "WORKER_CONCURRENCY": "1", "SECURE_HSTS_SECONDS": "60",
+                    # the nodes outlive a test: they look for its registry rows on every request
+                    "READ_CACHE_CHECK_SECONDS": "0"}
+        self.url = f"https://{LOOPBACK}:{self.ports['HTTPS_PORT']}"
+        self.nodes = [f"http://{LOOPBACK}:{self.ports['WEB1_PORT']}", f"http://{LOOPBACK}:{self.ports['WEB2_PORT']}"]
+        self.cert = str(self.directory / "cert.pem")
+        self.log = self.directory / "prod.log"
+        self.process: subprocess.Popen | None = None
+
+    def ready(self, base: str | None = None) -> bool:
+        import requests
+
+        try:
+            return requests.get((base or self.url) + "/health/ready", verify=self.cert, timeout=3).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start(self) -> "MakeProd":
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(["make", "--no-print-directory", "prod"], cwd=ROOT, env=self.env,
+                                        stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        if not wait_for(lambda: self.process.poll() is not None
+                        or (all(self.ready(n) for n in self.nodes) and self.ready()), 120):
+            self.stop()
+            raise RuntimeError(f"make prod did not come up: {_log_tail(self.log)}")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"make prod stopped: {_log_tail(self.log)}")
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM to make and everything under it (honcho puts its children in their own
+        sessions, so they are looked up by parentage), SIGKILL to what is left after 15 s."""
+        if self.process is None:
+            return
+        family = _descendants(self.process.pid)
+        _kill_group(self.process, signal.SIGTERM)
+        for pid in family:
+            _signal(pid, signal.SIGTERM)
+        if not wait_for(lambda: not any(_alive(pid) for pid in family), 15):
+            for pid in family:
+                _signal(pid, signal.SIGKILL)
+            wait_for(lambda: not any(_alive(pid) for pid in family), 10)
+
+    def log_text(self) -> str:
+        return _log_tail(self.log, 200000)
+
+
+def _parents() -> dict[int, int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return parents
+
+
+def _descendants(root: int) -> list[int]:
+    parents, found, frontier = _parents(), [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found.extend(children)
+        frontier = children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in {"Z", "X"}
+    except OSError:
+        return False
+
+
+def _signal(pid: int, sig) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# --- A person signing in over real HTTP (through a node or the proxy) ---------------------
+
+def _csrf(html: str) -> str:
+    import re
+
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found, html[:2000]
+    return found.group(1)
+
+
+def _follow(session, base: str, response):
+    """Follow redirects while they stay on `base`; the last response (a redirect away, or a page)."""
+    from urllib.parse import urljoin
+
+    while response.is_redirect:
+        target = urljoin(response.url, response.headers["Location"])
+        if not target.startswith(base):
+            return response
+        response = session.get(target, allow_redirects=False, timeout=30)
+    return response
+
+
+def sms_code_wait(twilio: TwilioStub, to: str, seen: int = 0, timeout: float = 30) -> str:
+    """The code of the newest SMS the stub accepted for `to`, once more than `seen` arrived."""
+    import re
+
+    from tests.mfa_sms.conftest import CODE_RE
+
+    def arrived():
+        return len([m for m in twilio.messages if m["to"] == to]) > seen
+
+    assert wait_for(arrived, timeout), f"no SMS to {to} within {timeout}s"
+    return re.search(CODE_RE, [m for m in twilio.messages if m["to"] == to][-1]["body"]).group(1)
+
+
+def sign_in_over_http(session, base: str, *, email: str, password: str, service_url: str,
+                      twilio: TwilioStub | None = None, number: str | None = None, between=None) -> str:
+    """/cas/login for `service_url` → email → password (with an SMS code from the Twilio stub
+    when `number` is given) → back to the service. Returns the service ticket.
+    `between(step)` runs before each step ("email", "password", "code", "ticket"): a fault
+    test breaks things there."""
+    import html
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import reverse
+
+    step = between or (lambda name: None)
+    page = _follow(session, base, session.get(base + reverse("cas:login"), params={"service": service_url},
+                                              allow_redirects=False, timeout=30))
+    assert page.status_code == 200, (page.status_code, page.text[:500])
+    # The sign-in form, served by /cas/login in place or by the page it redirected to: its `next`.
+    hidden = re.search(r'<input type="hidden" name="next" value="([^"]*)"', page.text)
+    next_url = html.unescape(hidden.group(1)) if hidden else parse_qs(urlsplit(page.url).query).get("next", [""])[0]
+    step("email")
+    page = _follow(session, base, session.post(base + reverse("accounts:login"), allow_redirects=False, timeout=30,
+                                               data={"csrfmiddlewaretoken": _csrf(page.text), "email": email,
+                                                     "next": next_url}, headers={"Referer": page.url}))
+    assert page.status_code == 200, (page.status_code, page.text[:500])
+    seen = len([m for m in twilio.messages if m["to"] == number]) if number else 0
+    step("password")
+    form = {"csrfmiddlewaretoken": _csrf(page.text), "password": password, "method": "PASSWORD"}
+    if number:
+        form.update({"method": "SMS", "sms-phone": number})
+    done = page = _follow(session, base, session.post(page.url, allow_redirects=False, timeout=30, data=form,
+                                                      headers={"Referer": page.url}))
+    if number:
+        assert page.status_code == 200, (page.status_code, page.text[:500])
+        code = sms_code_wait(twilio, number, seen)
+        step("code")
+        done = _follow(session, base, session.post(page.url, allow_redirects=False, timeout=30,
+                                                   headers={"Referer": page.url},
+                                                   data={"csrfmiddlewaretoken": _csrf(page.text), "action": "verify",
+                                                         "code": code}))
+    step("ticket")
+    assert done.is_redirect, (done.status_code, done.text[:1000])
+    ticket = parse_qs(urlsplit(done.headers["Location"]).query).get("ticket", [""])[0]
+    assert ticket.startswith("ST-"), done.headers["Location"]
+    return ticket
+
+
+def sso_ticket_over_http(session, base: str, service_url: str, **kwargs) -> str:
+    """A service ticket from the session's SSO (its TGC cookie); '' when none came."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import reverse
+
+    response = session.get(base + reverse("cas:login"), params={"service": service_url}, allow_redirects=False,
+                           timeout=30, **kwargs)
+    location = response.headers.get("Location", "") if response.is_redirect else ""
+    return parse_qs(urlsplit(location).query).get("ticket", [""])[0]
