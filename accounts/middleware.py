@@ -67,6 +67,20 @@ def _without_nul(query: QueryDict) -> QueryDict:
     return cleaned
 
 
+def request_parameters_clean(request) -> None:
+    """NUL in the query string or a form body read as U+FFFD (RequestParametersMiddleware;
+    eulogin.backchannel_middleware does the same on its short way)."""
+    try:
+        query_string = request.META.get("QUERY_STRING", "")
+        if ("%00" in query_string or NUL in query_string) and _has_nul(request.GET):
+            request.GET = _without_nul(request.GET)
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            if (b"%00" in request.body or b"\x00" in request.body) and _has_nul(request.POST):
+                request.POST = _without_nul(request.POST)
+    except SuspiciousOperation:
+        pass  # too many fields, too large: the view answers that in its own way
+
+
 class RequestParametersMiddleware:
     """Two limits on what a request's parameters can carry, for every page at once:
 
@@ -83,15 +97,7 @@ class RequestParametersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            query_string = request.META.get("QUERY_STRING", "")
-            if ("%00" in query_string or NUL in query_string) and _has_nul(request.GET):
-                request.GET = _without_nul(request.GET)
-            if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-                if (b"%00" in request.body or b"\x00" in request.body) and _has_nul(request.POST):
-                    request.POST = _without_nul(request.POST)
-        except SuspiciousOperation:
-            pass  # too many fields, too large: the view answers that in its own way
+        request_parameters_clean(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "observability.logs.RequestIdMiddleware",
     "observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Server-to-server endpoints (ticket validation...) stop here: none of what follows is theirs.
+    "eulogin.backchannel_middleware.BackchannelMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.RequestParametersMiddleware",
