@@ -19,7 +19,7 @@ TEST_ENV := EULOGIN_ENV_FILE= SECRET_KEY=tests-only-not-a-secret EULOGIN_FAST_HA
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CELERY_TASK_ALWAYS_EAGER=true \
 	SMS_BACKEND=mfa_sms.backends.locmem.SmsBackend
 
-.PHONY: install messages run test bench clean system-packages browser bench-scale prod proxy-packages audit
+.PHONY: install messages run test bench bench-sms clean system-packages browser bench-scale prod proxy-packages audit
 
 # System packages from Debian: gettext (msgfmt, to compile translations) for everything,
 # Chromium for the browser tests. Installed with apt-get when missing and we are root.
@@ -76,6 +76,10 @@ test: messages browser
 # eulogin beside django-cas-server and django-mama-cas (installed from PyPI under bench/.venvs/).
 bench: messages
 	$(PY) bench/run.py
+
+# SMS queued -> accepted by the provider: a real Celery worker on Redis, Twilio's API stubbed on loopback.
+bench-sms: messages
+	$(PY) bench/sms.py
 
 # The same CAS figures with 1 000 000 people and 100 000 live SSO sessions seeded.
 bench-scale: messages

@@ -5,12 +5,18 @@ listed, and a pyinstrument profile of many repetitions printed.
 
 Usage: .venv/bin/python bench/profile.py [issue|serviceValidate|p3|tvs|anonymous|signin ...]
 Environment: PROFILE_REPEAT (200; 10 for the sign-in), PROFILE_HTML (a folder for HTML
-profiles), and DATABASE_URL / REDIS_URL as for bench/run.py (database `<name>_profile_eulogin`).
+profiles), PROFILE_CPU_ONLY (set: only the CPU figure, no profile), and DATABASE_URL /
+REDIS_URL as for bench/run.py (database `<name>_profile_eulogin`).
+
+Each path also prints its CPU time per request in this process (time.process_time: Python,
+the ORM, the driver; not PostgreSQL's own work), the best of 3 batches of PROFILE_REPEAT, the
+figure to compare before and after a change on a busy machine, where wall-clock rates are noise.
 """
 
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -63,10 +69,21 @@ def main(names: list[str]) -> None:
         response = browser.get(login)
         tickets.append(parse_qs(urlsplit(response["Location"]).query)["ticket"][0])
 
+    # One client each for the relying service and the anonymous visitor, its cookies dropped
+    # per request: a new django.test.Client builds the middleware chain again, which a
+    # gunicorn worker does once.
+    relying_service = Client(HTTP_HOST=run.HOST)
+    visitor = Client(HTTP_HOST=run.HOST)
+
+    def anonymous():
+        visitor.cookies.clear()
+        visitor.get(login, follow=True)
+
     def validator(path):
         def validate():
             ticket = tickets.pop() if tickets else (issue(), tickets.pop())[1]
-            response = Client(HTTP_HOST=run.HOST).get(f"{path}?service={service}&ticket={ticket}")
+            relying_service.cookies.clear()
+            response = relying_service.get(f"{path}?service={service}&ticket={ticket}")
             assert b"authenticationSuccess" in response.content, response.content[:300]
         return validate
 
@@ -75,7 +92,7 @@ def main(names: list[str]) -> None:
         "serviceValidate": validator("/cas/serviceValidate"),
         "p3": validator("/cas/p3/serviceValidate"),
         "tvs": validator("/cas/TicketValidationService"),
-        "anonymous": lambda: Client(HTTP_HOST=run.HOST).get(login, follow=True),
+        "anonymous": anonymous,
         "signin": lambda: sign_in(Client(enforce_csrf_checks=True, HTTP_USER_AGENT="profile", HTTP_HOST=run.HOST)),
     }
     for name in names or PATHS:
@@ -90,6 +107,22 @@ def main(names: list[str]) -> None:
         print(f"\n===== {name}: {len(queries)} queries")
         for query in queries.captured_queries:
             print("   ", query["sql"][:160])
+        cpu, wall = [], []
+        for _ in range(3):
+            if name in ("serviceValidate", "p3", "tvs"):
+                for _ in range(repeat):
+                    issue()
+            cpu_start, wall_start = time.process_time(), time.perf_counter()
+            for _ in range(repeat):
+                action()
+            cpu.append((time.process_time() - cpu_start) / repeat)
+            wall.append((time.perf_counter() - wall_start) / repeat)
+        print(f"cpu per request: {min(cpu) * 1000:.3f} ms (wall {min(wall) * 1000:.3f} ms), best of 3 x {repeat}")
+        if os.environ.get("PROFILE_CPU_ONLY"):
+            continue
+        if name in ("serviceValidate", "p3", "tvs"):
+            for _ in range(repeat):
+                issue()
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(repeat):

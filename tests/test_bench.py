@@ -1,5 +1,5 @@
-"""The README's benchmark commands work as written: `make bench`, `make bench-scale` and
-bench/profile.py, each in a smoke run.
+"""The README's benchmark commands work as written: `make bench`, `make bench-scale`,
+`make bench-sms` and bench/profile.py, each in a smoke run.
 
 eulogin alone (the peers' virtualenvs come from PyPI, which a test does not need), runs of
 a fraction of a second, a few hundred rows seeded. They prove the harness end to end, and
@@ -64,3 +64,15 @@ def test_profile_lists_the_queries_of_a_hot_path():
     stdout = _run([sys.executable, "bench/profile.py", "anonymous"], _environment(PROFILE_REPEAT="2"))
     assert re.search(r"===== anonymous: \d+ queries", stdout)
     assert "Duration" in stdout  # pyinstrument's report
+
+
+def test_make_bench_sms_sends_through_a_worker_and_reports_latency_and_rate(tmp_path):
+    output = tmp_path / "sms.json"
+    stdout = _run(["make", "bench-sms"], _environment(BENCH_OUTPUT=str(output), BENCH_SMS_SEQUENTIAL="3",
+                                                      BENCH_SMS_BURST="5"))
+    assert "| SMS queued → provider accepted, one at a time | p50 " in stdout
+    assert "| SMS per second, one worker (burst of 5) |" in stdout
+    raw = json.loads(output.read_text())
+    assert raw["sequential"]["count"] == 3 and raw["sequential"]["p95_ms"] > 0
+    assert raw["burst"]["count"] == 5 and raw["burst"]["per_second_per_worker"] > 0
+    assert raw["sent"] == 3 + 5 + 1  # and the warm-up: every SMS queued reached the provider, recorded as sent
