@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 
 from .http import client_ip, client_user_agent
-from .inserts import insert_done, row_insert
 from .models import AuditEvent
+from .rows import insert_done, row_insert
 
 Kind = AuditEvent.Kind
 
@@ -19,7 +19,7 @@ def audit_event_build(
     **detail,
 ) -> AuditEvent:
     """The event audit_event_record saves, not saved yet: for a hot path that writes it in
-    the same statement as its own row (accounts.inserts), then calls audit_event_written."""
+    the same statement as its own row (accounts.rows), then calls audit_event_written."""
     user_agent = ""
     if request is not None:
         ip_address = ip_address or client_ip(request)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.http import ParsedUrl, url_parse
+from accounts.rows import row_by
 from eulogin.readcache import read_cache
 
 from . import conf
@@ -63,9 +64,13 @@ def sso_session_for_request(request: HttpRequest) -> SsoSession | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    sso = sso_session_from_cookie(request)
+    value = request.COOKIES.get(conf.get("CAS_SSO_COOKIE_NAME"), "")
+    if ticket_kind(value) != TICKET_GRANTING:
+        return None
+    sso = row_by(SsoSession, "ticket_digest", ticket_digest(value))  # on every ticket issue: no ORM compilation
     if sso is None or not sso.is_active(timezone.now()):
         return None
     if sso.user_id != user.pk or sso.session_key != request.session.session_key:
         return None
+    sso.user = getattr(user, "_wrapped", user)  # the very person, already read by the authentication
     return sso

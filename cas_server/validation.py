@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.audit import audit_event_build, audit_event_record, audit_event_written
 from accounts.factors import strengths_for
 from accounts.http import url_parse
-from accounts.inserts import insert_done, insert_sending, insert_values, row_insert
 from accounts.models import AuditEvent
+from accounts.rows import insert_done, insert_sending, insert_values, row_insert
 from accounts.strengths import Requirement, UnknownRequirement
 
 from . import conf
