@@ -9,12 +9,13 @@ profiles), PROFILE_CPU_ONLY (set: only the CPU figure, no profile), and DATABASE
 REDIS_URL as for bench/run.py (database `<name>_profile_eulogin`).
 
 Each path also prints its CPU time per request in this process (time.process_time: Python,
-the ORM, the driver; not PostgreSQL's own work), the best of 3 batches of PROFILE_REPEAT, the
-figure to compare before and after a change on a busy machine, where wall-clock rates are noise.
+the ORM, the driver; not PostgreSQL's own work), the median over 3 x PROFILE_REPEAT requests:
+the figure to compare before and after a change on a busy machine, where rates are noise.
 """
 
 import os
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -112,12 +113,13 @@ def main(names: list[str]) -> None:
             if name in ("serviceValidate", "p3", "tvs"):
                 for _ in range(repeat):
                     issue()
-            cpu_start, wall_start = time.process_time(), time.perf_counter()
             for _ in range(repeat):
+                cpu_start, wall_start = time.process_time(), time.perf_counter()
                 action()
-            cpu.append((time.process_time() - cpu_start) / repeat)
-            wall.append((time.perf_counter() - wall_start) / repeat)
-        print(f"cpu per request: {min(cpu) * 1000:.3f} ms (wall {min(wall) * 1000:.3f} ms), best of 3 x {repeat}")
+                cpu.append(time.process_time() - cpu_start)
+                wall.append(time.perf_counter() - wall_start)
+        print(f"cpu per request: {statistics.median(cpu) * 1000:.3f} ms (wall {statistics.median(wall) * 1000:.3f} ms),"
+              f" median of {len(cpu)}")
         if os.environ.get("PROFILE_CPU_ONLY"):
             continue
         if name in ("serviceValidate", "p3", "tvs"):

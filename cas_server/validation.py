@@ -11,7 +11,7 @@ from accounts.audit import audit_event_build, audit_event_record, audit_event_wr
 from accounts.factors import strengths_for
 from accounts.http import url_parse
 from accounts.models import AuditEvent
-from accounts.rows import insert_done, insert_sending, insert_values, row_insert
+from accounts.rows import insert_done, insert_sending, insert_values, model_from_row, row_insert
 from accounts.strengths import Requirement, UnknownRequirement
 
 from . import conf
@@ -140,34 +140,39 @@ def _consumed_parts() -> list[tuple[type, str]]:
     return [(ServiceTicket, "t"), (SsoSession, "s"), (get_user_model(), "u"), (Service, "v")]
 
 
+_consume_sql: dict[str, str] = {}
+
+
+def _ticket_consume_statement() -> str:
+    """The statement of _ticket_consume_joined, built once per process."""
+    if "sql" not in _consume_sql:
+        parts = _consumed_parts()
+        columns = ", ".join(f'{alias}."{f.column}"' for model, alias in parts for f in model._meta.concrete_fields)
+        table = {alias: model._meta.db_table for model, alias in parts}
+        _consume_sql["sql"] = (
+            f'WITH t AS (UPDATE "{table["t"]}" SET "consumed_at" = %s, "validated" = %s'
+            f' WHERE "ticket" = %s AND "consumed_at" IS NULL RETURNING *)'
+            f' SELECT {columns} FROM t JOIN "{table["s"]}" s ON s."id" = t."sso_session_id"'
+            f' LEFT JOIN "{table["u"]}" u ON u."id" = s."user_id" LEFT JOIN "{table["v"]}" v ON v."id" = t."service_id"'
+        )
+    return _consume_sql["sql"]
+
+
 def _ticket_consume_joined(value: str, *, now: datetime, validated: bool) -> ServiceTicket | None:
     """PostgreSQL: the same conditional UPDATE, in one round trip with the reads it is
     followed by (a data-modifying CTE: the row lock decides between racers as before)."""
-    parts = _consumed_parts()
-    columns = ", ".join(f'{alias}."{f.column}"' for model, alias in parts for f in model._meta.concrete_fields)
-    table = {alias: model._meta.db_table for model, alias in parts}
-    sql = (
-        f'WITH t AS (UPDATE "{table["t"]}" SET "consumed_at" = %s, "validated" = %s'
-        f' WHERE "ticket" = %s AND "consumed_at" IS NULL RETURNING *)'
-        f' SELECT {columns} FROM t JOIN "{table["s"]}" s ON s."id" = t."sso_session_id"'
-        f' LEFT JOIN "{table["u"]}" u ON u."id" = s."user_id" LEFT JOIN "{table["v"]}" v ON v."id" = t."service_id"'
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, validated, value])
+        cursor.execute(_ticket_consume_statement(), [now, validated, value])
         row = cursor.fetchone()
     if row is None:
         return None
     instances, start = [], 0
-    for model, _alias in parts:
-        fields = model._meta.concrete_fields
-        values = row[start:start + len(fields)]
-        start += len(fields)
-        if values[0] is None:  # no such row (LEFT JOIN): an account or service since deleted
-            instances.append(None)
-            continue
-        values = [f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
-                  for f, v in zip(fields, values, strict=True)]
-        instances.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+    for model, _alias in _consumed_parts():
+        width = len(model._meta.concrete_fields)
+        values = row[start:start + width]
+        start += width
+        # No such row (LEFT JOIN): an account or service since deleted.
+        instances.append(None if values[0] is None else model_from_row(model, values))
     ticket, sso, user, service = instances
     sso.user, ticket.sso_session, ticket.service = user, sso, service
     return ticket
