@@ -31,7 +31,7 @@ PATHS = ["issue", "serviceValidate", "p3", "tvs", "anonymous", "signin"]
 
 
 def main(names: list[str]) -> None:
-    server = run.Server("eulogin", database="profile")
+    server = run.Server("eulogin", database=os.environ.get("PROFILE_DATABASE", "profile"))
     server.prepare()
     os.environ.update(server.env)
     import django

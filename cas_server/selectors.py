@@ -1,5 +1,7 @@
 """Reads of the CAS server: which service a URL is, which SSO session a browser holds."""
 
+import re
+
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -11,12 +13,14 @@ from . import conf
 from .models import Service, SsoSession
 from .tickets import TICKET_GRANTING, ticket_digest, ticket_kind
 
+_NOT_PRINTABLE_ASCII = re.compile("[^\x21-\x7e]")
+
 
 def service_url_parse(url: str | None) -> ParsedUrl | None:
     """The parsed service URL, or None unless it is short enough, absolute http(s) with a
     host, printable ASCII only (a URL, RFC 3986: anything else arrives percent-encoded, so
     no control characters or whitespace), and parses completely."""
-    if not url or any(not 0x21 <= ord(c) <= 0x7E for c in url):
+    if not url or _NOT_PRINTABLE_ASCII.search(url):
         return None
     parsed = url_parse(url, max_length=conf.get("CAS_SERVICE_MAX_LENGTH"))
     if parsed is None or parsed.scheme not in ("https", "http") or not parsed.host:
