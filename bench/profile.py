@@ -6,7 +6,8 @@ listed, and a pyinstrument profile of many repetitions printed.
 Usage: .venv/bin/python bench/profile.py [issue|serviceValidate|p3|tvs|anonymous|signin ...]
 Environment: PROFILE_REPEAT (200; 10 for the sign-in), PROFILE_HTML (a folder for HTML
 profiles), PROFILE_CPU_ONLY (set: only the CPU figure, no profile), and DATABASE_URL /
-REDIS_URL as for bench/run.py (database `<name>_profile_eulogin`).
+REDIS_URL as for bench/run.py (database `<name>_<PROFILE_DATABASE>_eulogin`, PROFILE_DATABASE
+`profile` unless set, so that two checkouts can be profiled side by side).
 
 Each path also prints its CPU time per request in this process (time.process_time: Python,
 the ORM, the driver; not PostgreSQL's own work), the median over 3 x PROFILE_REPEAT requests:
