@@ -175,3 +175,22 @@ def test_security_keys_are_factors_like_the_others(person_client, user, django_c
                                     **csrf_headers(person_client)).status_code == 204
     assert not WebAuthnDevice.objects.filter(pk=device.pk).exists()
     assert len(mail.outbox) == 2  # renamed, removed: told as from the page
+
+
+def test_a_code_entered_too_soon_after_wrong_ones_gets_429_with_the_wait(person_client, user, settings,
+                                                                          sms_locmem,  # noqa: F811
+                                                                          django_capture_on_commit_callbacks):
+    settings.MFA_SMS_FREE_WRONG_ENTRIES = 0
+    settings.MFA_SMS_THROTTLE_FACTOR = 30
+    phone = PhoneDevice.objects.create(user=user, number="+32470000001", confirmed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_client.post("/api/v1/me/verification/sms/", {"factor": phone.pk}, format="json",
+                           **csrf_headers(person_client))
+    wrong = person_client.post("/api/v1/me/verification/sms/confirm/", {"code": "AAAA-AAAA"}, format="json",
+                               **csrf_headers(person_client))
+    assert wrong.status_code == 400
+    too_soon = person_client.post("/api/v1/me/verification/sms/confirm/", {"code": last_code()}, format="json",
+                                  HTTP_ACCEPT_LANGUAGE="en", **csrf_headers(person_client))
+    assert too_soon.status_code == 429 and too_soon.json()["code"] == "throttled"
+    assert 1 <= int(too_soon["Retry-After"]) <= 30
+    assert "wait" in too_soon.json()["message"] and "Expected available" not in too_soon.json()["message"]
