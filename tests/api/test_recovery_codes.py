@@ -9,7 +9,7 @@ from accounts.models import AuditEvent
 from mfa_recovery import codes, services
 from mfa_recovery.models import RecoveryCode, RecoveryCodeSet
 from mfa_sms.models import PhoneDevice
-from tests.mfa_recovery.conftest import new_request
+from tests.mfa_recovery.conftest import _no_delays, new_request  # noqa: F401 — _no_delays: autouse
 
 from .conftest import csrf_headers
 from .test_self_service import _age_factors
@@ -17,11 +17,6 @@ from .test_self_service import _age_factors
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/me/recovery-codes/"
-
-
-@pytest.fixture(autouse=True)
-def _no_delays(settings):
-    settings.MFA_RECOVERY_THROTTLE_FACTOR = 0
 
 
 @pytest.fixture
