@@ -3,8 +3,7 @@ import time
 
 from django.urls import reverse
 
-from accounts.models import AuditEvent
-from mfa_totp.models import TotpMethodLock
+from accounts.models import AuditEvent, FactorLock
 
 from .conftest import code_for, post_code, totp_signin, wrong_code_for
 
@@ -52,7 +51,7 @@ def test_wrong_codes_grow_delays_then_lock_the_method_and_email(client, user, ap
     for _ in range(3):
         response = post_code(client, "mfa_totp:signin", wrong_code_for(app))
     assert response.status_code == 429
-    assert TotpMethodLock.objects.get(user=user).locked_at is not None
+    assert FactorLock.objects.get(user=user, kind="TOTP").locked_at is not None
     assert "locked" in mail.outbox[-1].subject
     # Locked: even the right code does not sign in.
     assert post_code(client, "mfa_totp:signin", code_for(app)).status_code == 429
