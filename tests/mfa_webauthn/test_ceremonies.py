@@ -224,3 +224,37 @@ def test_a_key_added_when_the_account_holds_recovery_codes_goes_straight_on(clie
     sign_in_with_key(client, key_user.email, key)
     response = register(client, SoftAuthenticator(origin=ORIGIN), name="Spare key")
     assert response.status_code == 302 and response["Location"] == reverse("mfa_webauthn:keys")
+
+
+def _passkey_sign_in(client, passkey):
+    page = client.get(reverse("mfa_webauthn:passkey"))
+    response = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(page.context["options"])})
+    assert response.status_code == 302 and _kinds(client) == {"PASSKEY"}
+
+
+def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(client, user, passkey, settings):
+    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
+    sign_in(client, user.email)
+    assert register(client, passkey, kind="passkey").status_code == 302
+    client.logout()
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False) as clock:
+        _passkey_sign_in(client, passkey)
+        # No password was asked, and none is asked for a change within the window.
+        assert client.get(reverse("mfa_webauthn:key_add")).status_code == 200
+        assert client.get(reverse("mfa_recovery:generate"))["Location"] == reverse("mfa_recovery:codes")
+        clock.shift(601)
+        response = client.get(reverse("mfa_webauthn:key_add"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
+
+
+def test_a_key_proved_after_an_old_password_is_no_recent_authentication(client, key_user, key, settings):
+    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in_with_key(client, key_user.email, key)
+        clock.shift(601)
+        # A fresh security key (possession only, no user verification) does not renew it.
+        page = client.get(reverse("mfa_webauthn:verify"))
+        client.post(reverse("mfa_webauthn:verify"), {"credential": key.get(page.context["options"])})
+        assert _kinds(client) == {"PASSWORD", "WEBAUTHN"}
+        response = client.get(reverse("mfa_webauthn:key_add"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
