@@ -1,5 +1,7 @@
+import logging
 from datetime import timedelta
 
+from django.contrib.auth import logout
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.shortcuts import render
@@ -9,29 +11,41 @@ from . import conf
 from .activity import activity_write_due
 from .language import language_for
 from .models import UserSession
-from .services import user_session_start
+from .services import SESSION_RECORDED, user_session_start
+
+logger = logging.getLogger("accounts.sessions")
 
 
 class UserSessionMiddleware:
-    """Keep "last activity" of signed-in sessions, written at most once a minute."""
+    """Keep "last activity" of signed-in sessions, written at most once a minute, and sign
+    out a session whose record is gone.
+
+    A session is ended by deleting its UserSession row and then its stored copies; if the
+    cache could not be reached then (a Redis partition), a copy may live on in the cache and
+    be read back. The row is the truth: a session recorded at sign-in whose row is gone was
+    ended, and it is signed out at its next look (within ACCOUNTS_SESSION_TOUCH_SECONDS),
+    before the view answers. A session never recorded (signed in before records existed)
+    is recorded now."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         user = getattr(request, "user", None)
         key = request.session.session_key if hasattr(request, "session") else None
-        if key and user is not None and user.is_authenticated:
-            if activity_write_due(key):
-                interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
-                now = timezone.now()
-                updated = UserSession.objects.filter(
-                    session_key=key, user=user, last_activity_at__lt=now - timedelta(seconds=interval)
-                ).update(last_activity_at=now)
-                if not updated and not UserSession.objects.filter(session_key=key).exists():
+        if key and user is not None and user.is_authenticated and activity_write_due(key):
+            interval = conf.get("ACCOUNTS_SESSION_TOUCH_SECONDS")
+            now = timezone.now()
+            updated = UserSession.objects.filter(
+                session_key=key, user=user, last_activity_at__lt=now - timedelta(seconds=interval)
+            ).update(last_activity_at=now)
+            if not updated and not UserSession.objects.filter(session_key=key, user=user).exists():
+                if request.session.get(SESSION_RECORDED):
+                    logger.info("a session ended elsewhere was used again: signed out")
+                    logout(request)
+                else:
                     user_session_start(request=request, user=user)
-        return response
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

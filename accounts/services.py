@@ -19,7 +19,7 @@ from .activity import activity_written
 from .audit import audit_event_record
 from .http import client_ip, client_user_agent
 from .models import AuditEvent, User, UserSession
-from .signals import session_ended, session_key_rotated
+from .signals import session_ended
 from .throttling import signin_throttles_clear
 
 
@@ -27,8 +27,14 @@ def _session_store(session_key: str) -> SessionBase:
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
+# Set in a session once its UserSession row exists: a session that carries it and has no row
+# was ended elsewhere (UserSessionMiddleware signs it out, even from a stale cached copy).
+SESSION_RECORDED = "_eulogin_recorded"
+
+
 def user_session_start(*, request: HttpRequest, user: User) -> UserSession:
     """Record the session a sign-in just opened (its key is new: see signin_complete)."""
+    request.session[SESSION_RECORDED] = True
     if not request.session.session_key:
         request.session.save()
     now = timezone.now()
@@ -212,12 +218,8 @@ def user_password_change(*, request: HttpRequest, user: User, password: str, bas
         audit_event_record(kind=AuditEvent.Kind.PASSWORD_CHANGED, request=request, user=user)
         _notice_send(user=user, template="password_changed", request=request, base_url=base_url)
     user_sessions_end_all(user=user, except_session_key=old_key, request=request)
-    # A new session key for this session too; the session list follows it.
+    # A new session key for this session too; its record follows it (accounts/sessions.py).
     update_session_auth_hash(request, user)
-    new_key = request.session.session_key
-    if old_key and new_key != old_key:
-        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=new_key)
-        session_key_rotated.send(sender=UserSession, user=user, old_session_key=old_key, new_session_key=new_key)
 
 
 # --- Mon compte --------------------------------------------------------------------------

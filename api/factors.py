@@ -20,7 +20,6 @@ from mfa_sms.flows import VerifyResult
 from mfa_sms.forms import ChallengeForm, PhoneAddForm
 from mfa_sms.models import Challenge, PhoneDevice
 from mfa_sms.phones import phone_format
-from mfa_sms.views import _VERIFY_ERRORS
 
 from .forms import form_cleaned
 from .me import PersonView, recent_password_required
@@ -154,15 +153,20 @@ def _pending(device) -> dict:
     return {"number": phone_format(device.number), "code_minutes": sms_conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60}
 
 
-def _verify(request, purpose: str) -> None:
+def _verify(request, purpose: str, device) -> None:
     data = CodeSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     code = form_cleaned(ChallengeForm({"code": data.validated_data["code"]}))["code"]
     result = sms_flows.challenge_verify(request=request, purpose=purpose, code=code)
+    if result is VerifyResult.OK:
+        return
+    message = sms_flows.verify_error_message(result=result, device=device)
     if result in (VerifyResult.THROTTLED, VerifyResult.LOCKED):
-        raise Throttled(detail=str(_VERIFY_ERRORS[result]))
-    if result is not VerifyResult.OK:
-        raise ValidationError({"code": [str(_VERIFY_ERRORS[result])]}, code=result.value)
+        throttled = Throttled(detail=message)  # the message says the wait already: DRF's sentence would repeat it
+        if result is VerifyResult.THROTTLED:
+            throttled.wait = sms_flows.verify_wait(device=device)
+        raise throttled
+    raise ValidationError({"code": [message]}, code=result.value)
 
 
 class PhonesView(PersonView):
@@ -195,7 +199,7 @@ class PhoneConfirmView(PersonView):
                    responses={201: FactorSerializer})
     def post(self, request):
         device = _enrolment_device(request)
-        _verify(request, Purpose.ENROL)
+        _verify(request, Purpose.ENROL, device)
         sms_flows.challenge_state_clear(request)
         if sms_devices.phone_device_confirm(request=request, device=device):
             sms_flows.session_sms_proved(request=request, device=device)
@@ -243,7 +247,7 @@ class SmsVerificationConfirmView(PersonView):
             if state else None
         if device is None:
             raise NotFound(_("No code is waiting: ask for one first."))
-        _verify(request, Purpose.VERIFY)
+        _verify(request, Purpose.VERIFY, device)
         sms_flows.challenge_state_clear(request)
         sms_flows.session_sms_proved(request=request, device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)

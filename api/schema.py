@@ -93,6 +93,10 @@ _LINKS = {
         "ConfirmPhone": ("/api/v1/me/phones/confirm/", "post", {}),
         "ResendCode": ("/api/v1/me/phones/resend/", "post", {}),
     },
+    ("/api/v1/me/recovery-codes/", "post"): {
+        "CountRecoveryCodes": ("/api/v1/me/recovery-codes/", "get", {}),
+        "RegenerateRecoveryCodes": ("/api/v1/me/recovery-codes/", "post", {}),
+    },
     ("/api/v1/me/verification/sms/", "post"): {
         "EnterCode": ("/api/v1/me/verification/sms/confirm/", "post", {}),
     },

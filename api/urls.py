@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import audit, docs, factors, me, registry, users
+from . import audit, docs, factors, me, recovery_codes, registry, users
 from .views import not_found
 
 app_name = "api"
@@ -26,6 +26,7 @@ v1 = [
     path("me/phones/", factors.PhonesView.as_view(), name="me-phones"),
     path("me/phones/confirm/", factors.PhoneConfirmView.as_view(), name="me-phone-confirm"),
     path("me/phones/resend/", factors.PhoneResendView.as_view(), name="me-phone-resend"),
+    path("me/recovery-codes/", recovery_codes.RecoveryCodesView.as_view(), name="me-recovery-codes"),
     path("me/verification/sms/", factors.SmsVerificationView.as_view(), name="me-verification-sms"),
     path("me/verification/sms/confirm/", factors.SmsVerificationConfirmView.as_view(),
          name="me-verification-sms-confirm"),

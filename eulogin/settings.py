@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguageMiddleware",  # the language order (accounts/language.py)
+    "eulogin.errors.ErrorPagesMiddleware",  # eulogin's 403/404 pages, DEBUG on or off
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +90,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "eulogin.urls"
+CSRF_FAILURE_VIEW = "eulogin.errors.csrf_failure"
+# DEBUG shows eulogin's error pages too (tracebacks go to the log); true: Django's own.
+DEBUG_TRACEBACKS = env.bool("DEBUG_TRACEBACKS", default=False)
+DEFAULT_EXCEPTION_REPORTER = "eulogin.errors.ExceptionReporter"
 WSGI_APPLICATION = "eulogin.wsgi.application"
 
 TEMPLATES = [

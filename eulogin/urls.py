@@ -21,3 +21,8 @@ urlpatterns = [
     path("metrics", include("observability.urls")),
     path("api/", include("api.urls")),
 ]
+
+handler400 = "eulogin.errors.bad_request"
+handler403 = "eulogin.errors.permission_denied"
+handler404 = "eulogin.errors.page_not_found"
+handler500 = "eulogin.errors.server_error"

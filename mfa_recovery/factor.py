@@ -26,6 +26,13 @@ def _devices(user):
     return RecoveryCodeSet.objects.filter(user=user)
 
 
+def _remove(request, device) -> None:
+    """The API's removal of one's own set: the administrator's service, audited and told."""
+    from .services import recovery_codes_remove
+
+    recovery_codes_remove(request=request, user=device.user)
+
+
 def recovery_signin_start(request, user, extra: dict):
     """"Can't use your device?" chose a recovery code: its step, the password proved."""
     from django.shortcuts import redirect
@@ -74,6 +81,7 @@ def recovery_factor() -> Factor:
         start=recovery_signin_start,
         has_device=_has_device,
         devices=_devices,
+        remove=_remove,
         step_up_url=recovery_step_up_url,
         offer_url=recovery_offer_url,
         tile=Tile("recovery-codes", _("Recovery codes"),

@@ -86,6 +86,27 @@ class VerifyResult(enum.Enum):
     LOCKED = "locked"
 
 
+# What the person reads after a code that did not verify, on the pages and in the API.
+VERIFY_ERRORS = {
+    VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
+    VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
+    VerifyResult.LOCKED: REFUSED_LOCKED,
+}
+
+
+def verify_error_message(*, result: VerifyResult, device: PhoneDevice) -> str:
+    """The message for a `challenge_verify` result other than OK; after THROTTLED it says
+    how many seconds to wait (verify_wait) before the same code is looked at again."""
+    if result is VerifyResult.THROTTLED:
+        seconds = verify_wait(device=device)
+        return ngettext(
+            "Too many wrong codes in a row. Please wait %(seconds)d second, then enter the code again: "
+            "it is still valid.",
+            "Too many wrong codes in a row. Please wait %(seconds)d seconds, then enter the code again: "
+            "it is still valid.", seconds) % {"seconds": seconds}
+    return str(VERIFY_ERRORS[result])
+
+
 def _binding(nonce: str) -> str:
     return digest(nonce)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -32,7 +32,7 @@ from . import flows as sms_flows
 from .delivery import sms_status_update
 from .devices import phone_device_confirm, phone_device_enrolment_start, phone_device_remove, phone_device_rename
 from .factor import SMS, sms_enrol_url
-from .flows import REFUSED_LOCKED, SmsRefused, VerifyResult
+from .flows import SmsRefused, VerifyResult
 from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
 from .models import Challenge, PhoneDevice
 from .phones import phone_format
@@ -58,13 +58,6 @@ def _delivery_problem(challenge_id: int | None) -> str:
         return ""
     reason = DELIVERY_PROBLEMS.get(message.error_code)
     return str(reason) if reason else _("The SMS could not be sent to this number. Please check the number.")
-
-
-_VERIFY_ERRORS = {
-    VerifyResult.WRONG: gettext_lazy("The challenge code is incorrect. Please check it and try again."),
-    VerifyResult.EXPIRED: gettext_lazy("This challenge code is no longer valid. Please ask for a new code."),
-    VerifyResult.LOCKED: REFUSED_LOCKED,
-}
 
 
 @method_decorator([sensitive_post_parameters("code"), *protected], name="dispatch")
@@ -132,15 +125,7 @@ class ChallengeView(View):
                 if result is VerifyResult.OK:
                     sms_flows.challenge_state_clear(request)
                     return self.succeeded(request)
-                if result is VerifyResult.THROTTLED:
-                    seconds = sms_flows.verify_wait(device=device)
-                    form.add_error("code", ngettext(
-                        "Too many wrong codes in a row. Please wait %(seconds)d second, then enter the code again: "
-                        "it is still valid.",
-                        "Too many wrong codes in a row. Please wait %(seconds)d seconds, then enter the code again: "
-                        "it is still valid.", seconds) % {"seconds": seconds})
-                else:
-                    form.add_error("code", str(_VERIFY_ERRORS[result]))
+                form.add_error("code", sms_flows.verify_error_message(result=result, device=device))
                 status = 429 if result in {VerifyResult.THROTTLED, VerifyResult.LOCKED} else 400
             elif action == "verify":
                 status = 400

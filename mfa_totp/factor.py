@@ -32,6 +32,18 @@ def _devices(user):
     return TOTPDevice.objects.filter(user=user)
 
 
+def _rename(request, device, name: str) -> None:
+    from .services import totp_device_rename
+
+    totp_device_rename(device=device, name=name)
+
+
+def _remove(request, device) -> None:
+    from .services import totp_device_remove
+
+    totp_device_remove(request=request, device=device)
+
+
 def totp_enrol_url(next_url: str, cancel_url: str = "") -> str:
     """Add an app (guided enrolment), then go on to `next_url`; "Annuler" goes to
     `cancel_url`."""
@@ -62,6 +74,8 @@ def totp_factor() -> Factor:
         has_device=_has_device,
         is_locked=_is_locked,
         devices=_devices,
+        rename=_rename,
+        remove=_remove,
         enrol_url=totp_enrol_url,
         step_up_url=totp_step_up_url,
         enrol_label=_("Add an authenticator app"),

@@ -7,8 +7,9 @@ served carry it in their headers, and the worker logs under it while the task ru
 
 Logs never carry a secret: no password, code, ticket or session key is ever passed to a
 logger by eulogin, gunicorn's access log leaves the query string out (gunicorn.conf.py),
-and the SecretsFilter below blanks anything that looks like a CAS ticket in what other
-libraries log, as a second line of defence.
+and the SecretsFilter below blanks anything that looks like a CAS ticket or a link's token
+in what other libraries log (Django logs the path of each 4xx and 5xx), as a second line
+of defence.
 """
 
 import contextvars
@@ -23,6 +24,10 @@ HEADER = "HTTP_X_REQUEST_ID"
 TASK_HEADER = "eulogin_request_id"
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _TICKETS = re.compile(r"\b(ST|PT|TGT|PGT|PGTIOU)-[A-Za-z0-9._-]+")
+# A link's secret in a logged path (a registration or invitation token, a password-reset
+# token, a session key): a segment of 16 or more URL characters with a digit in it. Route
+# names are words ("TicketValidationService" stays).
+_PATH_SECRETS = re.compile(r"(?<=/)(?=[A-Za-z0-9._:~=-]*[0-9])[A-Za-z0-9._:~=-]{16,}(?=[/?#\s\"']|$)")
 
 request_id = contextvars.ContextVar("request_id", default="")
 
@@ -65,12 +70,14 @@ class JsonFormatter(_JsonFormatter):
 
 
 class SecretsFilter(logging.Filter):
-    """Blanks CAS tickets in a record's message (arguments included)."""
+    """Blanks CAS tickets and the secrets of links (Django logs the path of every 4xx and
+    5xx: a registration link's token is in it) in a record's message, arguments included."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _TICKETS.search(message):
-            record.msg, record.args = _TICKETS.sub(r"\1-…", message), None
+        blanked = _PATH_SECRETS.sub("…", _TICKETS.sub(r"\1-…", message))
+        if blanked != message:
+            record.msg, record.args = blanked, None
         return True
 
 

@@ -2,6 +2,8 @@
 rotates through SECRET_KEY_FALLBACKS without signing anyone out."""
 
 import importlib.util
+import os
+import subprocess
 
 import pytest
 from django.test import Client
@@ -30,6 +32,19 @@ def test_the_audit_fails_on_a_vulnerability_and_says_when_nothing_was_audited():
     outcome, lines = audit.verdict(unreachable)
     assert outcome == "not-audited" and "NOT AUDITED" in lines[0]
     assert "audit.py" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_make_audit_runs_as_the_readme_writes_it():
+    """`make audit`: pip-audit on the lock file, ending with one of the three verdicts (here
+    usually NOT AUDITED: the machine is off the network; on a vulnerability it fails)."""
+    assert "`make audit`" in (ROOT / "README.md").read_text()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    run = subprocess.run(["make", "--no-print-directory", "audit"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600)
+    verdicts = [line for line in run.stdout.splitlines() if line.startswith("pip-audit: ")]
+    assert verdicts, run.stdout[-2000:] + run.stderr[-2000:]
+    vulnerable = run.returncode != 0
+    assert vulnerable == any(" fixed in " in line or "(fixed in" in line for line in verdicts), run.stdout[-2000:]
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
+from contextlib import contextmanager
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import UserSession
-from tests.accounts.conftest import is_signed_in
+from tests.accounts.conftest import is_signed_in, later
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,46 @@ def test_a_hostile_user_agent_is_stored_without_error(user, password):
     session = UserSession.objects.get(session_key=c.session.session_key)
     assert "\x00" not in session.user_agent and len(session.user_agent) == 512
     assert c.get(reverse("accounts:sessions")).status_code == 200
+
+
+@contextmanager
+def _next_look(session_key: str):
+    """A minute later, for this process and for Redis (whose TTLs do not travel in time)."""
+    from django.core.cache import cache
+
+    from accounts.activity import _cache_key
+
+    with later(61):
+        cache.delete(_cache_key(session_key))
+        yield
+
+
+def test_a_session_ended_while_the_cache_could_not_hear_it_is_signed_out_at_its_next_look(
+        user, chrome_client, second_client):
+    """The other session is ended, but its cached copy could not be removed (a Redis
+    partition): only its rows go. Read back from the cache, it is still signed in; the
+    next look at its record (once per ACCOUNTS_SESSION_TOUCH_SECONDS) signs it out before
+    the page answers, and takes its SSO sessions along."""
+    from django.contrib.sessions.models import Session
+
+    key = second_client.session.session_key
+    UserSession.objects.filter(session_key=key).delete()
+    Session.objects.filter(session_key=key).delete()
+    assert second_client.session.get("_auth_user_id")  # the cached copy lives on
+    assert second_client.get(reverse("accounts:my_account")).status_code == 200  # until its next look
+    with _next_look(key):
+        response = second_client.get(reverse("accounts:my_account"))
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+        assert not is_signed_in(second_client)
+        assert is_signed_in(chrome_client)  # another session of the person is not touched
+
+
+def test_a_session_signed_in_before_records_existed_is_recorded_not_signed_out(user, chrome_client):
+    key = chrome_client.session.session_key
+    UserSession.objects.filter(session_key=key).delete()
+    session = chrome_client.session
+    del session["_eulogin_recorded"]
+    session.save()
+    with _next_look(key):
+        assert chrome_client.get(reverse("accounts:my_account")).status_code == 200
+    assert UserSession.objects.filter(session_key=key, user=user).exists()

@@ -1,16 +1,21 @@
 """Who may do what: each scope opens only its endpoints; unknown, expired and revoked keys
 get 401; a person never sees another's sessions, factors or audit."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.audit import audit_event_record
 from accounts.models import AuditEvent, UserSession
 from api.keys import api_key_revoke
-from api.models import ApiKey
+from api.models import ApiKey, Scope
 from mfa_sms.models import PhoneDevice
 from tests.conftest import force_sign_in
 
@@ -18,18 +23,65 @@ from .conftest import client_with
 
 pytestmark = pytest.mark.django_db
 
-# (method, path, body) for every provisioning endpoint, with the scope each needs.
-ENDPOINTS = {
-    "users:read": [("get", "/api/v1/users/"), ("get", "/api/v1/users/{user}/")],
-    "users:write": [("post", "/api/v1/users/"), ("patch", "/api/v1/users/{user}/"),
-                    ("post", "/api/v1/users/{user}/lock/"), ("post", "/api/v1/users/{user}/unlock/"),
-                    ("post", "/api/v1/users/{user}/password-reset/"), ("post", "/api/v1/users/{user}/sessions/end/"),
-                    ("delete", "/api/v1/users/{user}/")],
-    "services:write": [("get", "/api/v1/services/"), ("post", "/api/v1/services/"),
-                       ("get", "/api/v1/services/{service}/"), ("patch", "/api/v1/services/{service}/"),
-                       ("delete", "/api/v1/services/{service}/")],
-    "audit:read": [("get", "/api/v1/audit/"), ("get", "/api/v1/audit/{event}/")],
+PERSON = "the browser session"
+
+# Every operation of the API, with what opens it: a key's scope, or the person's session.
+# test_the_table_names_every_operation keeps it complete: a new endpoint must say here
+# who may call it, and the tests below then try it with every other way in.
+OPERATIONS = {
+    ("get", "/api/v1/users/"): "users:read",
+    ("get", "/api/v1/users/{user}/"): "users:read",
+    ("post", "/api/v1/users/"): "users:write",
+    ("put", "/api/v1/users/{user}/"): "users:write",
+    ("patch", "/api/v1/users/{user}/"): "users:write",
+    ("delete", "/api/v1/users/{user}/"): "users:write",
+    ("post", "/api/v1/users/{user}/lock/"): "users:write",
+    ("post", "/api/v1/users/{user}/unlock/"): "users:write",
+    ("post", "/api/v1/users/{user}/password-reset/"): "users:write",
+    ("post", "/api/v1/users/{user}/sessions/end/"): "users:write",
+    ("get", "/api/v1/services/"): "services:write",
+    ("post", "/api/v1/services/"): "services:write",
+    ("get", "/api/v1/services/{service}/"): "services:write",
+    ("put", "/api/v1/services/{service}/"): "services:write",
+    ("patch", "/api/v1/services/{service}/"): "services:write",
+    ("delete", "/api/v1/services/{service}/"): "services:write",
+    ("get", "/api/v1/audit/"): "audit:read",
+    ("get", "/api/v1/audit/{event}/"): "audit:read",
+    ("get", "/api/v1/me/"): PERSON,
+    ("patch", "/api/v1/me/"): PERSON,
+    ("post", "/api/v1/me/reauthenticate/"): PERSON,
+    ("get", "/api/v1/me/sessions/"): PERSON,
+    ("post", "/api/v1/me/sessions/end-others/"): PERSON,
+    ("delete", "/api/v1/me/sessions/{session}/"): PERSON,
+    ("get", "/api/v1/me/factors/"): PERSON,
+    ("patch", "/api/v1/me/factors/SMS/{phone}/"): PERSON,
+    ("delete", "/api/v1/me/factors/SMS/{phone}/"): PERSON,
+    ("post", "/api/v1/me/phones/"): PERSON,
+    ("post", "/api/v1/me/phones/confirm/"): PERSON,
+    ("post", "/api/v1/me/phones/resend/"): PERSON,
+    ("get", "/api/v1/me/recovery-codes/"): PERSON,
+    ("post", "/api/v1/me/recovery-codes/"): PERSON,
+    ("post", "/api/v1/me/verification/sms/"): PERSON,
+    ("post", "/api/v1/me/verification/sms/confirm/"): PERSON,
+    ("get", "/api/v1/me/audit/"): PERSON,
 }
+SCOPES = list(Scope.values)
+BY_KEY = [op for op, opener in OPERATIONS.items() if opener != PERSON]
+BY_PERSON = [op for op, opener in OPERATIONS.items() if opener == PERSON]
+OP_ID = "{0[0]} {0[1]}".format
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{\w+\}|/SMS/", lambda m: "/{}/" if m.group() == "/SMS/" else "{}", path)
+
+
+def test_the_table_names_every_operation():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    documented = {(method, _shape(path)) for path, operations in paths.items() for method in operations
+                  if method in ("get", "put", "post", "patch", "delete")}
+    assert {(method, _shape(path)) for method, path in OPERATIONS} == documented
 
 
 @pytest.fixture
@@ -39,26 +91,43 @@ def targets(make_user):
     user = make_user("target@example.org")
     service = Service.objects.create(name="App", pattern="https://app.example.org/")
     event = audit_event_record(kind=AuditEvent.Kind.SIGNIN_SUCCEEDED, user=user)
-    return {"user": user.pk, "service": service.pk, "event": event.pk}
+    phone = PhoneDevice.objects.create(user=user, number="+32470000003", confirmed=True)
+    return {"user": user.pk, "service": service.pk, "event": event.pk, "phone": phone.pk, "session": 1}
 
 
-@pytest.mark.parametrize("scope", list(ENDPOINTS))
-def test_each_scope_opens_only_its_endpoints(make_key, targets, scope):
+def _call(client, operation, targets, **extra):
+    method, path = operation
+    return getattr(client, method)(path.format(**targets), {}, format="json", **extra)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("operation", BY_KEY, ids=OP_ID)
+def test_each_scope_opens_only_its_endpoints(make_key, targets, scope, operation):
     _key, token = make_key(scope)
-    client = client_with(token)
-    for endpoint_scope, endpoints in ENDPOINTS.items():
-        for method, path in endpoints:
-            response = getattr(client, method)(path.format(**targets), {}, format="json")
-            if endpoint_scope == scope:
-                assert response.status_code not in (401, 403), (scope, method, path, response.json())
-            else:
-                assert response.status_code == 403, (scope, method, path, response.status_code)
-                assert response.json()["code"] == "scope_missing"
+    response = _call(client_with(token), operation, targets)
+    if OPERATIONS[operation] == scope:
+        assert response.status_code not in (401, 403), response.json()
+    else:
+        assert response.status_code == 403, response.status_code
+        assert response.json()["code"] == "scope_missing"
+        assert scope not in response.json()["message"] and OPERATIONS[operation] in response.json()["message"]
 
 
-def test_self_service_is_not_opened_by_a_key(key_client):
-    assert key_client.get("/api/v1/me/").status_code == 401
-    assert key_client.get("/api/v1/me/sessions/").status_code == 401
+@pytest.mark.parametrize("operation", BY_PERSON, ids=OP_ID)
+def test_no_key_opens_self_service(key_client, targets, operation):
+    response = _call(key_client, operation, targets)
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS), ids=OP_ID)
+def test_a_browser_session_opens_only_self_service_even_a_staff_one(admin_user, targets, operation):
+    client = APIClient()
+    force_sign_in(client, admin_user)
+    response = _call(client, operation, targets)
+    if OPERATIONS[operation] == PERSON:
+        assert response.status_code not in (401, 403), response.json()
+    else:
+        assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
 
 
 @pytest.mark.parametrize("header", ["Bearer eul_unknown", "Bearer", "Bearer a b", "Bearer " + "x" * 500,
@@ -82,12 +151,40 @@ def test_an_expired_key_gets_401(make_key):
     assert client_with(token).get("/api/v1/users/").status_code == 401
 
 
-def test_a_revoked_key_dies_at_once(make_key):
-    key, token = make_key("users:read")
-    client = client_with(token)
-    assert client.get("/api/v1/users/").status_code == 200
+def _revoke_by_service(key, admin_client):
     api_key_revoke(key=key)
+
+
+def _revoke_in_admin(key, admin_client):
+    response = admin_client.post(reverse("admin:api_apikey_changelist"),
+                                 {"action": "revoke", "_selected_action": [key.pk]})
+    assert response.status_code == 302
+
+
+def _revoke_by_command(key, admin_client):
+    call_command("api_key", "revoke", key.name, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("revoke", [_revoke_by_service, _revoke_in_admin, _revoke_by_command],
+                         ids=["service", "admin action", "manage.py api_key revoke"])
+def test_a_revoked_key_dies_at_once(make_key, targets, admin_client, revoke, settings):
+    """Whatever a key's earlier requests left behind (its last use noted, its rate counted
+    in the cache, an ETag held by the client), its next request after the revocation is a
+    401, even with this process's read caches trusted for a minute: a key is never one of
+    the rows they keep."""
+    settings.READ_CACHE_CHECK_SECONDS = 60
+    key, token = make_key("users:read", "users:write")
+    client = client_with(token)
+    for _ in range(3):
+        assert client.get("/api/v1/users/").status_code == 200
+    read = client.get(f"/api/v1/users/{targets['user']}/")
+    assert read.status_code == 200
+    revoke(key, admin_client)
     assert client.get("/api/v1/users/").status_code == 401
+    assert client.get(f"/api/v1/users/{targets['user']}/", HTTP_IF_NONE_MATCH=read["ETag"]).status_code == 401
+    locked = client.post(f"/api/v1/users/{targets['user']}/lock/")
+    assert locked.status_code == 401 and locked.json()["code"] == "invalid_key"
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCOUNT_LOCKED).exists()
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.API_KEY_REVOKED, detail__api_key=key.name).exists()
 
 
@@ -106,10 +203,16 @@ def test_wrong_keys_from_one_ip_are_throttled_like_wrong_passwords(db, settings)
     assert statuses == [401, 401, 401, 429, 429]
 
 
-def test_keys_and_people_share_the_request_rate(key_client, settings):
+def test_keys_and_people_share_the_request_rate(key_client, user, settings):
     settings.API_REQUESTS_PER_MINUTE = 2
-    statuses = [key_client.get("/api/v1/users/").status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    person_client = APIClient()
+    force_sign_in(person_client, user)
+    with time_machine.travel(timezone.now().replace(second=5), tick=True):  # all in one minute's window
+        by_key = [key_client.get("/api/v1/users/") for _ in range(3)]
+        by_person = [person_client.get("/api/v1/me/sessions/") for _ in range(3)]
+    for responses in (by_key, by_person):
+        assert [r.status_code for r in responses] == [200, 200, 429]
+        assert responses[-1].json()["code"] == "throttled" and 1 <= int(responses[-1]["Retry-After"]) <= 60
 
 
 def _person(make_user, email):

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from accounts.models import AuditEvent, User, UserSession
 from cas_server.models import Service
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +165,48 @@ def test_audit_trail_filters_and_cursor(key_client, user):
     assert ids == sorted(ids, reverse=True)
     assert key_client.get("/api/v1/audit/", {"since": "2999-01-01T00:00:00Z"}).json()["results"] == []
     assert key_client.get("/api/v1/audit/", {"kind": "nonsense"}).status_code == 400
+
+
+# Every write a key can make, with a body that succeeds (the ETag is read first for PUT
+# and PATCH): each is recorded in the audit trail with the key's name.
+WRITES = {
+    ("post", "/api/v1/users/"): {"email": "new.person@example.org", "first_name": "New", "last_name": "Person"},
+    ("put", "/api/v1/users/{user}/"): {"first_name": "Anna", "last_name": "Berg", "preferred_language": "fr",
+                                       "is_active": True},
+    ("patch", "/api/v1/users/{user}/"): {"last_name": "Berg"},
+    ("delete", "/api/v1/users/{user}/"): None,
+    ("post", "/api/v1/users/{user}/lock/"): None,
+    ("post", "/api/v1/users/{user}/unlock/"): None,
+    ("post", "/api/v1/users/{user}/password-reset/"): None,
+    ("post", "/api/v1/users/{user}/sessions/end/"): None,
+    ("post", "/api/v1/services/"): {"name": "Portal", "pattern": "https://portal.example.org/"},
+    ("put", "/api/v1/services/{service}/"): {"name": "App", "pattern": "https://app.example.org/other/"},
+    ("patch", "/api/v1/services/{service}/"): {"name": "App renamed"},
+    ("delete", "/api/v1/services/{service}/"): None,
+}
+
+
+def test_the_writes_table_names_every_write_a_key_can_make():
+    from .test_permissions import BY_KEY
+
+    assert set(WRITES) == {op for op in BY_KEY if op[0] != "get"}
+
+
+@pytest.mark.parametrize("operation", list(WRITES), ids="{0[0]} {0[1]}".format)
+def test_every_write_is_audited_with_the_keys_name(key_client, user, operation, django_capture_on_commit_callbacks):
+    service = Service.objects.create(name="App", pattern="https://app.example.org/")
+    if operation[1].endswith("/unlock/"):
+        key_client.post(f"/api/v1/users/{user.pk}/lock/")
+    if operation[1].endswith("/sessions/end/"):
+        browser = Client()
+        force_sign_in(browser, user)
+        browser.get("/api/v1/me/")  # a session to end
+    method, path = operation
+    url = path.format(user=user.pk, service=service.pk)
+    headers = {"HTTP_IF_MATCH": key_client.get(url)["ETag"]} if method in ("put", "patch") else {}
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(key_client, method)(url, WRITES[operation], format="json", **headers)
+    assert response.status_code < 300, response.json()
+    events = AuditEvent.objects.filter(pk__gt=before)
+    assert any(e.detail.get("api_key") == "HR provisioning" for e in events), [(e.kind, e.detail) for e in events]

@@ -54,6 +54,11 @@ def test_create_invite_sign_in_over_cas_then_lock(key_client, django_capture_on_
     assert locked.status_code == 200 and locked.json()["locked"] is True
     sso.refresh_from_db()
     assert sso.ended_at is not None
-    # No ticket from the old SSO session: the service sends the browser to sign in.
+    # No ticket from the old SSO session: the service sends the browser to sign in; the
+    # eulogin session of that browser is over too, and the password no longer signs in.
     assert asks_for_credentials(cas_login(browser))
+    assert browser.get(reverse("accounts:my_account")).status_code == 302
+    browser.post(reverse("accounts:login"), {"email": "jonas.berg@example.org", "next": next_url})
+    refused = browser.post(reverse("accounts:login_password"), {"password": NEW_PASSWORD, "method": "PASSWORD"})
+    assert refused.status_code != 302 or refused["Location"] != next_url
     assert AuditEvent.objects.get(kind=AuditEvent.Kind.ACCOUNT_LOCKED).detail["api_key"] == "HR provisioning"

@@ -175,3 +175,47 @@ def test_security_keys_are_factors_like_the_others(person_client, user, django_c
                                     **csrf_headers(person_client)).status_code == 204
     assert not WebAuthnDevice.objects.filter(pk=device.pk).exists()
     assert len(mail.outbox) == 2  # renamed, removed: told as from the page
+
+
+def test_a_code_entered_too_soon_after_wrong_ones_gets_429_with_the_wait(person_client, user, settings,
+                                                                          sms_locmem,  # noqa: F811
+                                                                          django_capture_on_commit_callbacks):
+    settings.MFA_SMS_FREE_WRONG_ENTRIES = 0
+    settings.MFA_SMS_THROTTLE_FACTOR = 30
+    phone = PhoneDevice.objects.create(user=user, number="+32470000001", confirmed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_client.post("/api/v1/me/verification/sms/", {"factor": phone.pk}, format="json",
+                           **csrf_headers(person_client))
+    wrong = person_client.post("/api/v1/me/verification/sms/confirm/", {"code": "AAAA-AAAA"}, format="json",
+                               **csrf_headers(person_client))
+    assert wrong.status_code == 400
+    too_soon = person_client.post("/api/v1/me/verification/sms/confirm/", {"code": last_code()}, format="json",
+                                  HTTP_ACCEPT_LANGUAGE="en", **csrf_headers(person_client))
+    assert too_soon.status_code == 429 and too_soon.json()["code"] == "throttled"
+    assert 1 <= int(too_soon["Retry-After"]) <= 30
+    assert "wait" in too_soon.json()["message"] and "Expected available" not in too_soon.json()["message"]
+
+
+def test_apps_and_recovery_codes_are_removed_through_their_services(person_client, user,
+                                                                     django_capture_on_commit_callbacks):
+    from mfa_recovery import services as recovery_services
+    from mfa_recovery.models import RecoveryCodeSet
+    from mfa_totp.models import TOTPDevice
+    from tests.mfa_recovery.conftest import new_request
+
+    app = TOTPDevice.objects.create(user=user, name="Phone app", confirmed=True)
+    recovery_services.recovery_codes_generate(request=new_request(), user=user)
+    codes_set = RecoveryCodeSet.objects.get(user=user)
+    force_sign_in(person_client, user, kinds=("PASSWORD", "TOTP"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert person_client.delete(f"/api/v1/me/factors/RECOVERY_CODE/{codes_set.pk}/",
+                                    **csrf_headers(person_client)).status_code == 204
+        assert person_client.delete(f"/api/v1/me/factors/TOTP/{app.pk}/",
+                                    **csrf_headers(person_client)).status_code == 204
+    assert not RecoveryCodeSet.objects.filter(user=user).exists() and not TOTPDevice.objects.filter(user=user).exists()
+    assert [m.subject for m in mail.outbox] == ["The recovery codes of your EU Login account were removed",
+                                                "An authenticator app was removed from your EU Login account"]
+    methods = set(AuditEvent.objects.filter(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, user=user)
+                  .values_list("detail__method", flat=True))
+    assert methods == {"RECOVERY_CODE", "TOTP"}

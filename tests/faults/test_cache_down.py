@@ -10,10 +10,12 @@ import time
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, RateWindow, User
 from cas_server.models import ServiceTicket
@@ -103,6 +105,25 @@ def test_cache_held_limits_fall_back_to_postgresql_and_still_refuse(dead_cache):
     assert RateWindow.objects.get().count == 3
     ratelimit.window_release(scope="test", key="k", window=60)
     assert RateWindow.objects.get().count == 2
+
+
+def test_the_api_request_rate_still_refuses_without_the_cache(dead_cache, settings):
+    """The API's per-minute limit is counted in PostgreSQL while Redis is down, as the
+    other request limits are: it does not fail open (DRF's own throttle, on the cache
+    that ignores errors, let every request through)."""
+    from rest_framework.test import APIClient
+
+    from api.keys import api_key_create
+
+    settings.API_REQUESTS_PER_MINUTE = 2
+    _key, token = api_key_create(name="script", scopes=["users:read"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    with time_machine.travel(timezone.now().replace(second=5), tick=True):  # the three in one minute
+        responses = [client.get("/api/v1/users/") for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[-1].json()["code"] == "throttled" and int(responses[-1]["Retry-After"]) > 0
+    assert RateWindow.objects.get(key__startswith="ratelimit:api:requests:").count == 3
 
 
 def test_a_registration_link_fails_closed_with_a_translated_503(settings, client, mailoutbox,

@@ -58,3 +58,31 @@ def test_a_journey_logs_json_with_one_request_id_and_no_secret(tmp_path, user, s
     assert access and {r["request_id"] for r in access if r["path"] != reverse("cas:service_validate")} == {request_id}
     print(f"\nlogs: {len(access)} requests, {len(worker_records)} worker records, "
           f"{len(sent)} SMS task records under request id {request_id}; no secret found")
+
+
+def test_the_secret_of_a_link_in_a_logged_path_is_blanked(user):
+    """Django logs the path of every 4xx and 5xx ("Not Found: /…"): the token of a
+    registration link, an invitation or a password reset must not reach the log."""
+    import logging
+
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core import signing
+
+    from observability.logs import SecretsFilter
+
+    token = signing.dumps({"email": "new@example.org"}, salt="eulogin.register")
+    reset = default_token_generator.make_token(user)
+    paths = [reverse("accounts:register_confirm", args=[token]),
+             reverse("accounts:invitation", args=[token]),
+             reverse("accounts:password_reset_confirm", args=["MTIzNDU2", reset]),
+             "/cas/login?ticket=ST-abc123def456ghi789"]
+    for path in paths:
+        record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "%s: %s",
+                                   ("Service Unavailable", path), None)
+        SecretsFilter().filter(record)
+        logged = record.getMessage()
+        assert token not in logged and reset not in logged and "abc123def456" not in logged, logged
+    kept = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s",
+                             ("/cas/TicketValidationService/account/my-account/",), None)
+    SecretsFilter().filter(kept)
+    assert kept.getMessage() == "Not Found: /cas/TicketValidationService/account/my-account/"
