@@ -64,6 +64,7 @@ def test_a_host_not_served_is_a_translated_400_without_a_traceback(debug, langua
     assert not any(leak in response.content for leak in LEAKS)
 
 
+@pytest.mark.urls("tests.defect_urls")
 def test_a_defect_is_a_translated_500_without_a_traceback(debug, language):
     response = browser(language).get("/tests/fails/")
     assert response.status_code == 500
@@ -83,6 +84,7 @@ def test_a_missing_slash_is_still_added(debug):
     assert response.status_code == 301 and response["Location"] == "/account/"
 
 
+@pytest.mark.urls("tests.defect_urls")
 def test_a_developer_gets_djangos_pages_back_with_debug_tracebacks(settings):
     settings.DEBUG, settings.DEBUG_TRACEBACKS = True, True
     assert b"URLconf" in browser("en").get("/nowhere/").content

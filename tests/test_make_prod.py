@@ -118,10 +118,10 @@ def test_a_node_killed_mid_sign_in_the_person_finishes_on_the_other_through_the_
     def browse():  # other people's page loads meanwhile, through the proxy
         own = https_session(prod)
         while not stop.is_set():
-            try:
-                load.append(own.get(prod.url + reverse("accounts:login"), timeout=10).status_code)
-            except requests.RequestException:
-                load.append(0)
+            try:  # a loaded machine may be slow: only a refusal or an error counts, not a wait
+                load.append(own.get(prod.url + reverse("accounts:login"), timeout=60).status_code)
+            except requests.RequestException as error:
+                load.append(f"{type(error).__name__}: {error}"[:300])
 
     killed = []
 
@@ -144,7 +144,7 @@ def test_a_node_killed_mid_sign_in_the_person_finishes_on_the_other_through_the_
         stop.set()
         thread.join(30)
     lines = access_lines(prod)[before:]
-    server_errors = [line for line in lines if '"status": "5' in line] + [s for s in load if s == 0 or s >= 500]
+    server_errors = [line for line in lines if '"status": "5' in line] + [s for s in load if isinstance(s, str) or s >= 500]
     print(f"\nnode killed: web1 ({len(killed)} processes) SIGKILLed mid-sign-in; requests served by the proxy "
           f"{len(lines)}, 5xx {len(server_errors)}, SMS sent {len(twilio.messages) - sms_before}, SLO delivered 0")
     assert killed and "authenticationSuccess" in validated.text
