@@ -5,7 +5,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AuditEvent, SignInThrottle, User, UserSession
+from .locks import factor_unlock
+from .models import AuditEvent, FactorLock, SignInThrottle, User, UserSession
 from .services import user_lock, user_session_end, user_unlock
 
 
@@ -122,6 +123,27 @@ class SignInThrottleAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("locked now"))
     def is_locked(self, obj: SignInThrottle) -> bool:
         return obj.is_locked
+
+
+@admin.register(FactorLock)
+class FactorLockAdmin(admin.ModelAdmin):
+    """Every kind's account-wide lock after too many wrong codes (accounts.locks)."""
+
+    list_display = ["user", "kind", "consecutive_failures", "last_failure_at", "locked_at"]
+    list_filter = ["kind", ("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "kind", "consecutive_failures", "last_failure_at", "locked_at"]
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock the method of the selected accounts"))
+    def unlock(self, request, queryset):
+        for lock in queryset.select_related("user"):
+            factor_unlock(user=lock.user, kind=lock.kind, request=request)
+        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", queryset.count())
+                          % queryset.count(), messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(UserSession)

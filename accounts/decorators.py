@@ -1,34 +1,32 @@
 """View decorators for sensitive account changes."""
 
-from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 
 from . import conf
-from .factors import PASSWORD, factors_enrolled, second_factors, session_factors, session_proved_within
+from .factors import PASSWORD, factors_enrolled, second_factors, session_proved_within
 from .http import url_with_query
 
 
-def password_proved_at(request) -> datetime | None:
-    for factor in session_factors(request):
-        if factor["kind"] == PASSWORD:
-            return datetime.fromisoformat(factor["at"])
-    return None
+def recent_authentication_kinds() -> list[str]:
+    """The kinds whose proof is a presentation of the person's credentials: the password,
+    and a factor that stands alone (a passkey that verified the person, MEDIUM on its
+    own). A second factor proved after the password is not one (it proves possession only)."""
+    return [PASSWORD] + [f.kind for f in second_factors() if f.alone]
 
 
 def has_recent_authentication(request) -> bool:
-    proved = password_proved_at(request)
-    max_age = conf.get("ACCOUNTS_REAUTHENTICATION_SECONDS")
-    return proved is not None and (timezone.now() - proved).total_seconds() <= max_age
+    return session_proved_within(request, recent_authentication_kinds(),
+                                 conf.get("ACCOUNTS_REAUTHENTICATION_SECONDS"))
 
 
 def recent_authentication_required(view):
-    """Signed in, and the password proved within ACCOUNTS_REAUTHENTICATION_SECONDS;
-    otherwise ask for the password again, then come back here."""
+    """Signed in, and the password (or a factor that stands alone: a passkey sign-in)
+    proved within ACCOUNTS_REAUTHENTICATION_SECONDS; otherwise ask for the password
+    again, then come back here."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -207,3 +207,23 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
+
+
+class FactorLock(models.Model):
+    """Consecutive wrong codes of one account for one factor kind, and the lock that
+    follows too many (accounts.locks). One row per account and kind, made at the first
+    wrong code."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factor_locks")
+    kind = models.CharField(_("method"), max_length=32)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive wrong codes"), default=0)
+    last_failure_at = models.DateTimeField(_("last wrong code"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("method locked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor lock")
+        verbose_name_plural = _("second-factor locks")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="factor_lock_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.kind})"

@@ -12,7 +12,7 @@ from .strengths import Requirement
 def factors_to_prove(request, requirement: Requirement | None = None) -> tuple[list[Factor], list[Factor]]:
     """(usable, locked): the factors the signed-in person holds that would meet
     `requirement` with what this session proved (any of them when None), not locked and
-    with a step to prove them; and those held but locked."""
+    with a step to prove them, the preferred method first; and those held but locked."""
     user = request.user
     held = factors_enrolled(user, backups=False)
     if requirement is not None:
@@ -20,7 +20,8 @@ def factors_to_prove(request, requirement: Requirement | None = None) -> tuple[l
         held = [f for f in held if f.kind in meeting]
     elif not held:
         held = factors_enrolled(user)  # only backups left: they prove the account too
-    held = [f for f in held if f.step_up_url is not None]
+    # The person is known here: their preferred method first, the others strongest first.
+    held = sorted((f for f in held if f.step_up_url is not None), key=lambda f: f.kind != user.preferred_method)
     locked = [f for f in held if f.is_locked(user)]
     return [f for f in held if f not in locked], locked
 

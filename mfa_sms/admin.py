@@ -1,10 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .devices import phone_device_remove
-from .locks import sms_method_unlock
-from .models import PhoneDevice, SmsMessage, SmsMethodLock
+from .models import PhoneDevice, SmsMessage
 from .phones import phone_mask
 
 
@@ -52,23 +50,4 @@ class SmsMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(SmsMethodLock)
-class SmsMethodLockAdmin(admin.ModelAdmin):
-    list_display = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
-    list_filter = [("locked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__email"]
-    readonly_fields = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
-    actions = ["unlock"]
-
-    @admin.action(description=_("Unlock the SMS method of the selected accounts"))
-    def unlock(self, request, queryset):
-        for lock in queryset.select_related("user"):
-            sms_method_unlock(user=lock.user, request=request)
-        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", queryset.count())
-                          % queryset.count(), messages.SUCCESS)
-
-    def has_add_permission(self, request):
         return False

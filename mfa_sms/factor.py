@@ -18,9 +18,9 @@ def _has_device(user) -> bool:
 
 
 def _is_locked(user) -> bool:
-    from .locks import sms_method_is_locked
+    from accounts.locks import factor_is_locked
 
-    return sms_method_is_locked(user=user)
+    return factor_is_locked(user=user, kind=SMS)
 
 
 def _devices(user):

@@ -23,13 +23,13 @@ from accounts.audit import audit_event_record
 from accounts.crypto import digest
 from accounts.factors import factor_proved
 from accounts.http import client_ip
+from accounts.locks import factor_failure_record, factor_failures_reset, factor_is_locked
 from accounts.models import AuditEvent
 from eulogin.ratelimit import window_hit
 
 from . import codes, conf, limits
 from .delivery import sms_message_queue
 from .factor import SMS
-from .locks import failure_record, failures_reset, sms_method_is_locked
 from .models import Challenge, PhoneDevice
 from .notices import account_notice_send
 
@@ -135,7 +135,7 @@ def challenge_issue(*, request: HttpRequest, device: PhoneDevice, purpose: str, 
     the session (e.g. where to go next).
     """
     user = device.user
-    if sms_method_is_locked(user=user):
+    if factor_is_locked(user=user, kind=SMS):
         raise SmsRefused(REFUSED_LOCKED)
     refused_by = None
     with transaction.atomic():
@@ -182,7 +182,7 @@ def sms_resend_wait(*, request: HttpRequest, device: PhoneDevice) -> tuple[int, 
 
 def sms_refusal_now(*, request: HttpRequest, device: PhoneDevice) -> str:
     """Why no code can be sent to `device` at this moment, with when one can ("" if one can)."""
-    if sms_method_is_locked(user=device.user):
+    if factor_is_locked(user=device.user, kind=SMS):
         return str(REFUSED_LOCKED)
     wait, reason = sms_resend_wait(request=request, device=device)
     if reason == "limit":
@@ -251,7 +251,7 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
     if challenge is None or challenge.session_binding != _binding(state["nonce"]):
         return VerifyResult.EXPIRED
     device, user = challenge.device, challenge.device.user
-    if sms_method_is_locked(user=user):
+    if factor_is_locked(user=user, kind=SMS):
         return VerifyResult.LOCKED
     now = timezone.now()
     max_attempts = conf.get("MFA_SMS_CODE_MAX_ATTEMPTS")
@@ -277,7 +277,7 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
             device.set_last_used_timestamp(commit=False)
             device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp", "last_used_at",
                                        "last_generated_timestamp"])
-        failures_reset(user=user)
+        factor_failures_reset(user=user, kind=SMS)
         limits.sms_send_used(number=device.number, sent_at=challenge.created_at)
         audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method="SMS",
                            purpose=purpose, phone=device.masked_number)
@@ -289,7 +289,10 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
         device.throttle_increment(commit=False)
         device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp"])
     audit_event_record(kind=AuditEvent.Kind.MFA_FAILED, request=request, user=user, method="SMS", purpose=purpose)
-    if failure_record(request=request, user=user):
+    locked, failures = factor_failure_record(request=request, user=user, kind=SMS,
+                                             lock_after=conf.get("MFA_SMS_LOCK_AFTER_FAILURES"))
+    if locked:
+        account_notice_send(user=user, template="mfa_sms/locked", context={"failures": failures})
         return VerifyResult.LOCKED
     return VerifyResult.WRONG
 
@@ -342,7 +345,7 @@ def session_email_proved_recently(request: HttpRequest) -> bool:
 def device_token_verify(*, device: PhoneDevice, token) -> bool:
     """PhoneDevice.verify_token (django-otp): `token` against the device's latest open
     challenge, single use under concurrency, with django-otp's throttling."""
-    if sms_method_is_locked(user=device.user):
+    if factor_is_locked(user=device.user, kind=SMS):
         return False
     allowed, _detail = device.verify_is_allowed()
     if not allowed:

@@ -79,22 +79,6 @@ class PhoneDevice(TimestampMixin, ThrottlingMixin, CooldownMixin, Device):
         return device_token_verify(device=self, token=token)
 
 
-class SmsMethodLock(models.Model):
-    """Consecutive wrong codes of one account, and the lock that follows too many."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sms_lock")
-    consecutive_failures = models.PositiveIntegerField(_("consecutive wrong codes"), default=0)
-    last_failure_at = models.DateTimeField(_("last wrong code"), null=True, blank=True)
-    locked_at = models.DateTimeField(_("SMS method locked"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("SMS method lock")
-        verbose_name_plural = _("SMS method locks")
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
 class PhoneHistory(models.Model):
     """That an account has had a confirmed number. Once it has, a number added while none
     is left (after PANIC, or after removing the last) must also be confirmed from the

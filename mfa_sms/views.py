@@ -23,6 +23,7 @@ from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.factors import enrolment_next_url
 from accounts.http import safe_next_url
+from accounts.locks import factor_is_locked
 from accounts.step_up import step_up_reason
 from accounts.steps import other_factors
 
@@ -33,7 +34,6 @@ from .devices import phone_device_confirm, phone_device_enrolment_start, phone_d
 from .factor import SMS, sms_enrol_url
 from .flows import SmsRefused, VerifyResult
 from .forms import ChallengeForm, DeviceChoiceForm, PhoneAddForm, PhoneLabelForm
-from .locks import sms_method_is_locked
 from .models import Challenge, PhoneDevice
 from .phones import phone_format
 from .signin import PROBLEMS
@@ -149,7 +149,7 @@ class ChallengeView(View):
             "resend_error": resend_error,
             "delivery_problem": _delivery_problem((state or {}).get("challenge")),
             "can_verify": bool(state and state.get("challenge")) and not error,
-            "can_resend": device is not None and not (error and not state) and not sms_method_is_locked(user=device.user),
+            "can_resend": device is not None and not (error and not state) and not factor_is_locked(user=device.user, kind=SMS),
             "resend_wait": resend_wait,
             "resend_at": timezone.localtime(timezone.now() + timedelta(seconds=resend_wait)),
             "code_minutes": conf.get("MFA_SMS_CODE_VALIDITY_SECONDS") // 60,
@@ -215,7 +215,7 @@ def phones(request: HttpRequest) -> HttpResponse:
     devices = selectors.phone_devices_confirmed(user=request.user)
     rows = [{"device": d, "number": phone_format(d.number), "label_form": PhoneLabelForm(initial={"label": d.name},
              prefix=f"d{d.pk}")} for d in devices]
-    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": sms_method_is_locked(user=request.user),
+    return render(request, "mfa_sms/phones.html", {"rows": rows, "locked": factor_is_locked(user=request.user, kind=SMS),
                                                    "can_add": conf.get("MFA_SMS_ENROLMENT_ENABLED")})
 
 

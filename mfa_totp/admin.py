@@ -1,9 +1,7 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.contrib import admin
 
-from .models import TOTPDevice, TotpMethodLock
-from .services import totp_device_remove, totp_method_unlock
+from .models import TOTPDevice
+from .services import totp_device_remove
 
 # django-otp's own admin for TOTPDevice shows the secret and a QR code of it: an
 # administrator has no need to read a person's secret, so ours replaces it.
@@ -31,22 +29,3 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for device in queryset.select_related("user"):
             totp_device_remove(request=request, device=device)
-
-
-@admin.register(TotpMethodLock)
-class TotpMethodLockAdmin(admin.ModelAdmin):
-    list_display = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
-    list_filter = [("locked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__email"]
-    readonly_fields = ["user", "consecutive_failures", "last_failure_at", "locked_at"]
-    actions = ["unlock"]
-
-    @admin.action(description=_("Unlock the authenticator app method of the selected accounts"))
-    def unlock(self, request, queryset):
-        for lock in queryset.select_related("user"):
-            totp_method_unlock(user=lock.user, request=request)
-        self.message_user(request, ngettext("%d account unlocked.", "%d accounts unlocked.", queryset.count())
-                          % queryset.count(), messages.SUCCESS)
-
-    def has_add_permission(self, request):
-        return False

@@ -21,9 +21,9 @@ def _has_device(user) -> bool:
 
 
 def _is_locked(user) -> bool:
-    from .selectors import totp_method_is_locked
+    from accounts.locks import factor_is_locked
 
-    return totp_method_is_locked(user=user)
+    return factor_is_locked(user=user, kind=TOTP)
 
 
 def _devices(user):

@@ -1,6 +1,6 @@
 """Reads of the authenticator app second factor."""
 
-from .models import TOTPDevice, TotpMethodLock
+from .models import TOTPDevice
 
 
 def totp_devices_confirmed(*, user) -> list[TOTPDevice]:
@@ -14,6 +14,3 @@ def totp_device_for_user(*, user, pk, confirmed: bool | None = True) -> TOTPDevi
         qs = qs.filter(confirmed=confirmed)
     return qs.first()
 
-
-def totp_method_is_locked(*, user) -> bool:
-    return TotpMethodLock.objects.filter(user=user, locked_at__isnull=False).exists()

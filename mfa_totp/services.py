@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_event_record
 from accounts.emails import factor_notice_send
 from accounts.factors import factor_proved
+from accounts.locks import factor_failure_record, factor_failures_reset, factor_is_locked
 from accounts.models import AuditEvent
 
 from . import conf
-from .models import TOTPDevice, TotpMethodLock
-from .selectors import totp_method_is_locked
+from .models import TOTPDevice
 
 KIND = "TOTP"
 ENROLMENT_SESSION_KEY = "mfa_totp_enrolment"
@@ -126,7 +126,7 @@ def totp_verify(*, request: HttpRequest, user, code: str, purpose: str) -> tuple
     """Check `code` against `user`'s confirmed apps; returns the result and the app it
     matched. A wrong or replayed code counts on each app tried (django-otp's delays) and on
     the account (the lock after MFA_TOTP_LOCK_AFTER_FAILURES)."""
-    if totp_method_is_locked(user=user):
+    if factor_is_locked(user=user, kind=KIND):
         return VerifyResult.LOCKED, None
     code = code_normalise(code)
     matched = None
@@ -148,7 +148,7 @@ def totp_verify(*, request: HttpRequest, user, code: str, purpose: str) -> tuple
             TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=matched.pk).update(
                 throttling_failure_count=0, throttling_failure_timestamp=None)
     if matched is not None:
-        TotpMethodLock.objects.filter(user=user).update(consecutive_failures=0, last_failure_at=None)
+        factor_failures_reset(user=user, kind=KIND)
         audit_event_record(kind=AuditEvent.Kind.MFA_SUCCEEDED, request=request, user=user, method=KIND,
                            purpose=purpose, name=matched.name)
         return VerifyResult.OK, matched
@@ -164,26 +164,11 @@ def session_totp_proved(*, request: HttpRequest, device: TOTPDevice) -> None:
 
 
 def _failure_record(*, request: HttpRequest, user) -> bool:
-    """One more wrong code for the account; True if this one locked the method."""
-    with transaction.atomic():
-        TotpMethodLock.objects.get_or_create(user=user)
-        lock = TotpMethodLock.objects.select_for_update().get(user=user)
-        lock.consecutive_failures += 1
-        lock.last_failure_at = timezone.now()
-        newly_locked = lock.locked_at is None and lock.consecutive_failures >= conf.get("MFA_TOTP_LOCK_AFTER_FAILURES")
-        if newly_locked:
-            lock.locked_at = timezone.now()
-        lock.save()
-    if newly_locked:
-        audit_event_record(kind=AuditEvent.Kind.MFA_LOCKED, request=request, user=user, method=KIND,
-                           failures=lock.consecutive_failures)
+    """One more wrong code for the account; True if this one locked the method (the
+    person is told)."""
+    locked, failures = factor_failure_record(request=request, user=user, kind=KIND,
+                                             lock_after=conf.get("MFA_TOTP_LOCK_AFTER_FAILURES"))
+    if locked:
         factor_notice_send(user=user, subject=_("Signing in with an authenticator app is locked on your EU Login account"),
-                            template="mfa_totp/email/locked.txt", context={"failures": lock.consecutive_failures})
-    return newly_locked
-
-
-def totp_method_unlock(*, user, request: HttpRequest | None = None) -> None:
-    """For administrators: let the account use its authenticator apps again."""
-    TotpMethodLock.objects.filter(user=user).update(consecutive_failures=0, locked_at=None, last_failure_at=None)
-    TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    audit_event_record(kind=AuditEvent.Kind.ACCOUNT_UNLOCKED, request=request, user=user, method=KIND)
+                            template="mfa_totp/email/locked.txt", context={"failures": failures})
+    return locked

@@ -18,6 +18,7 @@ from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
 from accounts.factors import enrolment_next_url
 from accounts.http import safe_next_url
+from accounts.locks import factor_is_locked
 from accounts.steps import other_factors
 
 from . import conf, provisioning, selectors, services
@@ -65,7 +66,7 @@ class SignInCodeView(View):
             error = _("Your account has no authenticator app. Sign in with your password, then add one in "
                       "\"My account\".")
             status = 400
-        elif selectors.totp_method_is_locked(user=self.user):
+        elif factor_is_locked(user=self.user, kind=services.KIND):
             error, status = str(services.REFUSED_LOCKED), 429
         return _code_page(request, title=_("Sign in with your authenticator app"), form=form, purpose="signin",
                           cancel_url=reverse("accounts:login"), status=status, error=error,
@@ -106,7 +107,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "mfa_totp:devices")
     form = CodeForm(request.POST or None)
     status, error = 200, ""
-    if selectors.totp_method_is_locked(user=request.user):
+    if factor_is_locked(user=request.user, kind=services.KIND):
         status, error = 429, str(services.REFUSED_LOCKED)
     elif request.method == "POST":
         status = 400
@@ -137,7 +138,7 @@ def devices(request: HttpRequest) -> HttpResponse:
     rows = [{"device": d, "form": AppNameForm(initial={"name": d.name}, prefix=f"d{d.pk}")}
             for d in selectors.totp_devices_confirmed(user=request.user)]
     return render(request, "mfa_totp/devices.html", {
-        "rows": rows, "locked": selectors.totp_method_is_locked(user=request.user),
+        "rows": rows, "locked": factor_is_locked(user=request.user, kind=services.KIND),
         "can_add": len(rows) < conf.get("MFA_TOTP_DEVICES_MAX"),
     })
 

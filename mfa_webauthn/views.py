@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import flows
 from accounts.decorators import fresh_factor_required, recent_authentication_required
+from accounts.factors import enrolment_next_url
 from accounts.forms import form_with_error
 from accounts.http import client_ip, safe_next_url
 from accounts.steps import other_factors
@@ -112,7 +113,7 @@ def key_add(request: HttpRequest) -> HttpResponse:
                 # so a guided enrolment goes on to its service.
                 services.session_key_proved(request=request, device=device)
                 messages.success(request, _("Your security key is now registered on your EU Login account."))
-                return redirect(urls["next"] or "mfa_webauthn:keys")
+                return redirect(enrolment_next_url(request.user, urls["next"] or reverse("mfa_webauthn:keys")))
     options = services.registration_begin(request, user=request.user, passkey=passkey)
     switch_url = f"{reverse('mfa_webauthn:key_add')}?{urlencode({'type': 'key' if passkey else 'passkey', **urls})}"
     return _ceremony_page(request, "mfa_webauthn/key_add.html", options=options, form=form, status=status,

@@ -19,11 +19,13 @@ TEXT = {
     "fr": {"keys": "Gérer mes clés de sécurité et plateformes sécurisées",
            "registered": "Votre clé de sécurité est désormais enregistrée sur votre compte EU Login.",
            "method": "Clé de sécurité ou plateforme sécurisée", "passkey": "Se connecter avec une clé d'accès",
-           "kind_key": "Clé de sécurité", "kind_passkey": "Clé d'accès", "success": "Authentification réussie"},
+           "kind_key": "Clé de sécurité", "kind_passkey": "Clé d'accès", "success": "Authentification réussie",
+           "offer": "Conservez des codes de récupération"},
     "en": {"keys": "Manage my security keys and trusted platforms",
            "registered": "Your security key is now registered on your EU Login account.",
            "method": "Security key or trusted platform", "passkey": "Sign in with a passkey",
-           "kind_key": "Security key", "kind_passkey": "Passkey", "success": "Authentication succeeded"},
+           "kind_key": "Security key", "kind_passkey": "Passkey", "success": "Authentication succeeded",
+           "offer": "Save recovery codes"},
 }
 
 
@@ -61,6 +63,10 @@ def add_key(page, base_url: str, *, kind: str, name: str, text: dict) -> None:
     page.locator("#id_name").fill(name)
     page.locator("#webauthn-button").click()
     expect(page.locator(".messages")).to_contain_text(text["registered"])
+    # A first second factor: recovery codes are offered before going back to the keys.
+    expect(page).to_have_url(re.compile(r"/recovery/offer/"))
+    expect(page.locator("h1")).to_have_text(text["offer"])
+    page.locator("#offer-later").click()
     expect(page.locator(".key-row")).to_contain_text(text["kind_passkey" if kind == "passkey" else "kind_key"])
 
 

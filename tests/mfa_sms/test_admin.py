@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mfa_sms.models import SmsMessage, SmsMethodLock
+from accounts.models import FactorLock
+from mfa_sms.models import SmsMessage
 from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +32,8 @@ def test_the_sms_log_shows_statuses_and_masked_numbers(admin_client, user):
 
 
 def test_an_admin_unlocks_a_locked_sms_method(admin_client, user, phone):
-    lock = SmsMethodLock.objects.create(user=user, consecutive_failures=20, locked_at=timezone.now())
-    response = admin_client.post(reverse("admin:mfa_sms_smsmethodlock_changelist"),
+    lock = FactorLock.objects.create(user=user, kind="SMS", consecutive_failures=20, locked_at=timezone.now())
+    response = admin_client.post(reverse("admin:accounts_factorlock_changelist"),
                                  {"action": "unlock", "_selected_action": [lock.pk]})
     assert response.status_code == 302
     lock.refresh_from_db()

@@ -9,11 +9,11 @@ from django.core import mail
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.locks import factor_unlock
+from accounts.models import AuditEvent, FactorLock
 from mfa_sms import flows
 from mfa_sms.flows import SmsRefused, VerifyResult
-from mfa_sms.locks import sms_method_unlock
-from mfa_sms.models import Challenge, SmsMethodLock
+from mfa_sms.models import Challenge
 
 from .conftest import last_code
 
@@ -165,12 +165,12 @@ def test_consecutive_failures_lock_the_sms_method_and_email_the_person(request_,
         results += [verify(request_, wrong(code)) for _ in range(4)]
     assert results[:6] == [VerifyResult.WRONG] * 6
     assert results[6] is VerifyResult.LOCKED
-    assert SmsMethodLock.objects.get(user=user).locked_at is not None
+    assert FactorLock.objects.get(user=user, kind="SMS").locked_at is not None
     assert [m.to for m in mail.outbox] == [[user.email]]
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MFA_LOCKED, user=user).exists()
     with pytest.raises(SmsRefused):
         issue(request_, phone)
-    sms_method_unlock(user=user)
+    factor_unlock(user=user, kind="SMS")
     issue(request_, phone)
     assert verify(request_, last_code()) is VerifyResult.OK
 
@@ -180,7 +180,7 @@ def test_a_success_resets_the_run_of_failures(request_, phone, user):
     code = last_code()
     verify(request_, wrong(code))
     verify(request_, code)
-    assert SmsMethodLock.objects.get(user=user).consecutive_failures == 0
+    assert FactorLock.objects.get(user=user, kind="SMS").consecutive_failures == 0
 
 
 def test_old_challenges_and_sms_log_rows_are_purged(request_, phone):

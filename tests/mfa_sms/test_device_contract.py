@@ -6,8 +6,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django_otp import match_token
 
+from accounts.models import FactorLock
 from mfa_sms import flows
-from mfa_sms.models import Challenge, SmsMethodLock
+from mfa_sms.models import Challenge
 
 from .conftest import last_code
 
@@ -48,5 +49,5 @@ def test_a_wrong_code_fails_and_counts_for_the_throttle(phone, settings):
 def test_no_challenge_or_a_locked_method_verifies_nothing(user, phone):
     assert phone.verify_token("ABCD-EFGH") is False
     code = _send(phone)
-    SmsMethodLock.objects.create(user=user, locked_at=phone.created_at)
+    FactorLock.objects.create(user=user, kind="SMS", locked_at=phone.created_at)
     assert phone.verify_token(code) is False

@@ -221,9 +221,9 @@ def test_a_permanent_delivery_failure_is_shown_on_the_challenge_page(client, sms
 def test_a_locked_sms_method_sends_nothing_and_says_so(client, sms_signin, user):
     from django.utils import timezone
 
-    from mfa_sms.models import SmsMethodLock
+    from accounts.models import FactorLock
 
-    SmsMethodLock.objects.create(user=user, consecutive_failures=20, locked_at=timezone.now())
+    FactorLock.objects.create(user=user, kind="SMS", consecutive_failures=20, locked_at=timezone.now())
     sms_signin()
     assert locmem.outbox == []
     response = client.get(reverse("mfa_sms:signin"))

@@ -36,3 +36,40 @@ def test_after_panic_neither_an_app_nor_a_phone_binds_without_the_email(client, 
 
 def test_a_first_app_on_a_new_account_needs_no_email(enrolling_client):
     assert enrolling_client.get(reverse("mfa_totp:device_add")).status_code == 200
+
+
+WORDING = {
+    "en": {"page": "Your account had second-factor methods and has none left.",
+           "sent": "to add your second-factor method.",
+           "subject": "Confirm the new second-factor method of your EU Login account",
+           "mail": "wants to add a second-factor method, and your account has none left."},
+    "fr": {"page": "Votre compte avait des méthodes d'authentification en plus du mot de passe et n'en a plus aucune.",
+           "sent": "pour ajouter votre méthode d'authentification.",
+           "subject": "Confirmez la nouvelle méthode d'authentification de votre compte EU Login",
+           "mail": "souhaite ajouter une méthode d'authentification, et votre compte n'en a plus aucune"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_after_panic_the_email_proof_speaks_of_every_kind_of_method_not_only_phones(client, user, password, app,
+                                                                                     language):
+    from html import unescape
+
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    sign_in(client, user.email, password)
+    panic = client.get(reverse("accounts:panic")).content.decode()
+    assert "mobile phone number" not in panic and "numéro de téléphone" not in panic
+    client.post(reverse("accounts:panic"), {"password": password})
+    sign_in(client, user.email, password)
+    page = client.get(client.get(reverse("mfa_totp:device_add"))["Location"]).content.decode()
+    text = WORDING[language]
+    assert text["page"] in unescape(page)
+    sent = unescape(client.post(reverse("mfa_sms:email_confirm"), {"next": reverse("mfa_totp:device_add")}).content.decode())
+    assert text["sent"] in sent
+    for words in (page, sent):
+        main = unescape(words).split('<main id="main"')[-1]
+        assert "mobile phone" not in main and "téléphone portable" not in main
+    [message] = [m for m in mail.outbox if m.subject == text["subject"]]
+    assert text["mail"] in message.body
+    assert "mobile phone" not in message.body and "téléphone portable" not in message.body

@@ -3,8 +3,7 @@ import time
 
 from django.urls import reverse
 
-from accounts.models import AuditEvent
-from mfa_totp.models import TotpMethodLock
+from accounts.models import AuditEvent, FactorLock
 
 from .conftest import code_for, post_code, totp_signin, wrong_code_for
 
@@ -52,7 +51,7 @@ def test_wrong_codes_grow_delays_then_lock_the_method_and_email(client, user, ap
     for _ in range(3):
         response = post_code(client, "mfa_totp:signin", wrong_code_for(app))
     assert response.status_code == 429
-    assert TotpMethodLock.objects.get(user=user).locked_at is not None
+    assert FactorLock.objects.get(user=user, kind="TOTP").locked_at is not None
     assert "locked" in mail.outbox[-1].subject
     # Locked: even the right code does not sign in.
     assert post_code(client, "mfa_totp:signin", code_for(app)).status_code == 429
@@ -89,3 +88,41 @@ def test_the_chosen_default_method_comes_first_and_is_selected(client, user):
     page = client.get(reverse("accounts:login_password")).content.decode()
     assert page.index('data-method="TOTP"') < page.index('data-method="PASSWORD"') < page.index('data-method="SMS"')
     assert re.search(r'<input[^>]*value="TOTP"[^>]*checked', page)
+
+
+def _methods(client, email: str) -> list[str]:
+    client.post(reverse("accounts:login"), {"email": email})
+    return re.findall(r'data-method="([A-Z_]+)"', client.get(reverse("accounts:login_password")).content.decode())
+
+
+def test_the_password_step_lists_the_same_methods_for_any_email_then_the_preferred_one_first(client, user, app,
+                                                                                           make_user):
+    from django.test import Client
+
+    from mfa_sms.models import PhoneDevice
+    from tests.conftest import sign_in
+
+    PhoneDevice.objects.create(user=user, number="+32470000001", name="Work", confirmed=True)
+    user.preferred_method = "SMS"
+    user.save(update_fields=["preferred_method"])
+    # Before the password: nothing about the account shows (no enumeration).
+    known, unknown = _methods(client, user.email), _methods(Client(), "nobody@example.org")
+    assert known == unknown and known[0] == "PASSWORD" and {"TOTP", "SMS"} <= set(known)
+    # Once a password is proved, the browser remembers the person's preferred method.
+    sign_in(client, user.email)
+    client.post(reverse("accounts:logout"))
+    assert _methods(client, user.email)[0] == "SMS"
+
+
+def test_the_prove_it_is_you_page_lists_the_preferred_method_first(client, user, app):
+    from mfa_sms.models import PhoneDevice
+    from tests.conftest import force_sign_in
+
+    PhoneDevice.objects.create(user=user, number="+32470000001", name="Work", confirmed=True)
+    force_sign_in(client, user, kinds=("PASSWORD",))
+    for preferred, first in (("SMS", "/sms/verify/"), ("TOTP", "/app/verify/")):
+        user.preferred_method = preferred
+        user.save(update_fields=["preferred_method"])
+        page = client.get(reverse("accounts:factor_choose")).content.decode()
+        steps = re.findall(r'href="(/(?:sms|app)/verify/)[^"]*"', page)
+        assert steps[0] == first and set(steps) == {"/sms/verify/", "/app/verify/"}

@@ -1,6 +1,8 @@
 """The ceremonies, end to end through the views with a software authenticator: real
 signatures, challenges single use and short-lived, the counter, RP ID and origins."""
 
+from urllib.parse import urlencode
+
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -24,7 +26,10 @@ def test_a_key_registers_with_a_name_and_signs_in_after_the_password(client, use
     sign_in(client, user.email)
     mail.outbox.clear()
     response = register(client, key, name="Blue key")
-    assert response.status_code == 302 and response["Location"] == reverse("mfa_webauthn:keys")
+    # A first second factor: recovery codes are offered, then the keys page.
+    assert response.status_code == 302 and response["Location"] == (
+        reverse("mfa_recovery:offer") + "?" + urlencode({"next": reverse("mfa_webauthn:keys")}))
+    assert 'href="%s" id="offer-later"' % reverse("mfa_webauthn:keys") in client.get(response["Location"]).content.decode()
     device = WebAuthnDevice.objects.get(user=user)
     assert (device.name, device.confirmed, device.sign_count, device.transports) == ("Blue key", True, 0, ["usb"])
     assert device.created_at and device.last_used_at is None
@@ -209,3 +214,47 @@ def test_adding_a_key_when_another_factor_exists_needs_a_fresh_proof_of_it(clien
         sign_in(client, key_user.email)  # the password again, but the key proved 11 minutes ago
         response = client.get(reverse("mfa_webauthn:key_add"))
     assert response.status_code == 302 and "/webauthn/verify/" in response["Location"]
+
+
+def test_a_key_added_when_the_account_holds_recovery_codes_goes_straight_on(client, key_user, key):
+    from mfa_recovery import services as recovery
+    from tests.mfa_recovery.conftest import new_request
+
+    recovery.recovery_codes_generate(request=new_request(), user=key_user)
+    sign_in_with_key(client, key_user.email, key)
+    response = register(client, SoftAuthenticator(origin=ORIGIN), name="Spare key")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_webauthn:keys")
+
+
+def _passkey_sign_in(client, passkey):
+    page = client.get(reverse("mfa_webauthn:passkey"))
+    response = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(page.context["options"])})
+    assert response.status_code == 302 and _kinds(client) == {"PASSKEY"}
+
+
+def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(client, user, passkey, settings):
+    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
+    sign_in(client, user.email)
+    assert register(client, passkey, kind="passkey").status_code == 302
+    client.logout()
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False) as clock:
+        _passkey_sign_in(client, passkey)
+        # No password was asked, and none is asked for a change within the window.
+        assert client.get(reverse("mfa_webauthn:key_add")).status_code == 200
+        assert client.get(reverse("mfa_recovery:generate"))["Location"] == reverse("mfa_recovery:codes")
+        clock.shift(601)
+        response = client.get(reverse("mfa_webauthn:key_add"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
+
+
+def test_a_key_proved_after_an_old_password_is_no_recent_authentication(client, key_user, key, settings):
+    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in_with_key(client, key_user.email, key)
+        clock.shift(601)
+        # A fresh security key (possession only, no user verification) does not renew it.
+        page = client.get(reverse("mfa_webauthn:verify"))
+        client.post(reverse("mfa_webauthn:verify"), {"credential": key.get(page.context["options"])})
+        assert _kinds(client) == {"PASSWORD", "WEBAUTHN"}
+        response = client.get(reverse("mfa_webauthn:key_add"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))

@@ -59,8 +59,10 @@ def test_guided_enrolment_offers_a_key_and_goes_on_to_the_service(client, user, 
     assert enrol.status_code == 200
     hidden = {name: query_value(add, name) for name in ("type", "next", "cancel")}
     done = client.post(reverse("mfa_webauthn:key_add"), {**hidden, "credential": key.create(enrol.context["options"])})
-    assert done["Location"] == hidden["next"] and hidden["next"].startswith("/cas/login?")
-    ticket = query_value(client.get(done["Location"])["Location"], "ticket")
+    # A first second factor: recovery codes are offered, "Not now" goes on to the service.
+    assert done["Location"].startswith(reverse("mfa_recovery:offer") + "?")
+    assert query_value(done["Location"], "next") == hidden["next"] and hidden["next"].startswith("/cas/login?")
+    ticket = query_value(client.get(hidden["next"])["Location"], "ticket")
     data = _eulogin(client, ticket)
     assert data["strengths"][0] == "PASSWORD_WEBAUTHN" and data["authenticationLevel"] == "MEDIUM"
     assert data["authenticationFactors"]["securityKeyName"] == "Security key"
