@@ -393,11 +393,12 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def email_confirmed(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the email: this session may now add a number, then go on."""
+    """The link from the email: this session may now add a second-factor method of any
+    kind, then go on (to "Mon compte", where the methods are, when no page was named)."""
     next_url = sms_flows.enrolment_email_accept(request=request, token=token)
     if next_url is None:
         return render(request, "mfa_sms/email_confirm.html", {"invalid": True}, status=400)
-    return redirect(safe_next_url(request, next_url) or "mfa_sms:phone_add")
+    return redirect(safe_next_url(request, next_url) or "accounts:my_account")
 
 
 # --- Twilio delivery reports -------------------------------------------------------------

@@ -45,6 +45,17 @@ def test_panic_then_adding_a_phone_needs_the_email_link(client, user, password, 
     assert client.get(reverse("mfa_sms:phone_add")).status_code == 200
 
 
+def test_the_email_link_asked_for_with_no_page_named_leads_to_my_account(client, user, password, phone):
+    """The proof guards every kind of method: with no page to go back to, the link leads to
+    "Mon compte", where the person picks the kind, not to the phone form."""
+    PhoneHistory.objects.create(user=user)
+    sign_in(client, user.email, password)
+    client.post(reverse("accounts:panic"), {"password": password})
+    sign_in(client, user.email, password)
+    client.post(reverse("mfa_sms:email_confirm"))
+    assert client.get(_link(user.email))["Location"] == reverse("accounts:my_account")
+
+
 def test_the_password_alone_cannot_reach_two_factor_strength_after_panic(client, user, password, phone, settings):
     """The reviewer's sequence: PANIC with the password, then enrol the attacker's phone."""
     PhoneHistory.objects.create(user=user)
