@@ -8,7 +8,7 @@ validation, proxy tickets, EU Login's /cas/login/init), never a browser.
   string); the view receives them merged as `query`.
 - Every answer is in the endpoint's protocol, `render_error(request, query, code,
   description, status)`: another method is a 405, a request Django refuses to read (too
-  many fields, too large a body) a 400, any unexpected failure (the database down...) a
+  many fields, too large a body) or a Host not in ALLOWED_HOSTS a 400, any unexpected failure (the database down...) a
   500 with INTERNAL_ERROR. Never Django's HTML error pages, whatever DEBUG says.
 """
 
@@ -57,6 +57,7 @@ def backchannel(render_error: ErrorRenderer, *, methods: tuple[str, ...] = METHO
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             query = QueryDict()
             try:
+                request.get_host()  # ALLOWED_HOSTS, as for pages (DisallowedHost: a 400 in the protocol)
                 if request.method not in methods:
                     response = render_error(
                         request, request.GET, INVALID_REQUEST, f"Method {request.method} not allowed; use GET or POST", 405,

@@ -165,3 +165,12 @@ def test_browser_forms_keep_csrf(client, user, service):
     browser = Client(enforce_csrf_checks=True)
     assert browser.post(reverse("cas:login"), {"service": SERVICE_URL}).status_code == 403
     assert browser.post(reverse("accounts:login"), {"email": user.email}).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["cas:service_validate", "cas:p3_service_validate", "cas:validate"])
+def test_a_host_not_served_gets_a_400_in_the_protocol_not_a_page(client, name):
+    response = client.get(reverse(name), {"service": "https://app.example.org/", "ticket": "ST-x"},
+                          HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert b"<html" not in response.content.lower()
+    assert b"INVALID_REQUEST" in response.content or response.content.startswith(b"no")
