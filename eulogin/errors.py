@@ -82,7 +82,7 @@ def csrf_failure(request, reason=""):
 
 
 def technical_pages() -> bool:
-    return settings.DEBUG and getattr(settings, "DEBUG_TRACEBACKS", False)
+    return settings.DEBUG and settings.DEBUG_TRACEBACKS
 
 
 class ErrorPagesMiddleware:

@@ -32,7 +32,7 @@ from tests.workers import ROOT, test_database_url, wait_for, worker_kill, worker
 
 __all__ = [
     "NEEDS_A_SERVER", "CeleryWorker", "GunicornNode", "MakeProd", "RedisServer", "TwilioStub", "free_port", "product_env",
-    "sign_in_over_http", "sms_code_wait", "sso_ticket_over_http", "wait_for",
+    "alive", "descendants", "sign_in_over_http", "sms_code_wait", "sso_ticket_over_http", "wait_for",
 ]
 
 LOOPBACK = "127.0.0.1"
@@ -260,14 +260,14 @@ class MakeProd(_Process):
         sessions, so they are looked up by parentage), SIGKILL to what is left after 15 s."""
         if self.process is None:
             return
-        family = _descendants(self.process.pid)
+        family = descendants(self.process.pid)
         _kill_group(self.process, signal.SIGTERM)
         for pid in family:
             _signal(pid, signal.SIGTERM)
-        if not wait_for(lambda: not any(_alive(pid) for pid in family), 15):
+        if not wait_for(lambda: not any(alive(pid) for pid in family), 15):
             for pid in family:
                 _signal(pid, signal.SIGKILL)
-            wait_for(lambda: not any(_alive(pid) for pid in family), 10)
+            wait_for(lambda: not any(alive(pid) for pid in family), 10)
 
     def log_text(self) -> str:
         return _log_tail(self.log, 200000)
@@ -283,7 +283,7 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
     parents, found, frontier = _parents(), [], [root]
     while frontier:
         children = [pid for pid, parent in parents.items() if parent in frontier]
@@ -292,7 +292,7 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in {"Z", "X"}
     except OSError:

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import threading
-from pathlib import Path
 
 import pytest
 import requests
@@ -22,6 +21,8 @@ from tests.processes import (
     MakeProd,
     RedisServer,
     TwilioStub,
+    alive,
+    descendants,
     product_env,
     sign_in_over_http,
     wait_for,
@@ -89,22 +90,7 @@ def _node_processes(prod, port: int) -> list[int]:
     """The gunicorn master listening on `port` (its last start) and its workers."""
     masters = re.findall(rf"Listening at: http://127\.0\.0\.1:{port} \((\d+)\)", prod.log_text())
     master = int(masters[-1])
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            children.append(int(stat.parent.name))
-    return [master, *children]
-
-
-def _dead(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in {"Z", "X"}
-    except OSError:
-        return True
+    return [master, *descendants(master)]
 
 
 @pytest.mark.fault
@@ -131,7 +117,7 @@ def test_a_node_killed_mid_sign_in_the_person_finishes_on_the_other_through_the_
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
             killed.extend(pids)
-            assert wait_for(lambda: all(_dead(pid) for pid in pids), 10)  # gone, its sockets closed
+            assert wait_for(lambda: not any(alive(pid) for pid in pids), 10)  # gone, its sockets closed
 
     thread = threading.Thread(target=browse)
     thread.start()
