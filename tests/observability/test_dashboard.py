@@ -45,3 +45,9 @@ def test_it_is_for_admins_only(client, user):
 
     force_sign_in(client, user)
     assert client.get(URL).status_code == 302  # not staff: the admin's login
+
+
+def test_it_speaks_french_to_a_french_admin(admin_client):
+    html = admin_client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "SMS par jour" in html and "Coût par jour" in html and "Les 30 derniers jours." in html
+    assert "SMS per day" not in html
