@@ -30,9 +30,15 @@ METHODS = ("GET", "HEAD", "POST")
 ErrorRenderer = Callable[[HttpRequest, QueryDict, str, str, int], HttpResponse]
 
 
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # add_never_cache_headers'
+
+
 def no_store(response: HttpResponse) -> HttpResponse:
     """Appendix B: nothing on the way to or from a service may be cached."""
-    add_never_cache_headers(response)
+    if response.has_header("Cache-Control"):
+        add_never_cache_headers(response)  # merged with what the view set
+    else:
+        response["Cache-Control"] = NEVER_CACHE
     response["Pragma"] = "no-cache"
     response["Expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
     return response

@@ -115,6 +115,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with plain <input> widgets drawn without a template (eulogin/forms_renderer.py).
+FORM_RENDERER = "eulogin.forms_renderer.FormRenderer"
+
 # --- Data --------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)

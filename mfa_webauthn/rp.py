@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import conf
@@ -47,5 +48,11 @@ def origin_problem(origin: str, rp_id: str) -> str | None:
 
 def rp_usable() -> bool:
     """Whether keys can be used at all with the configured RP ID and origins."""
-    rp_id, origins = conf.get("MFA_WEBAUTHN_RP_ID"), conf.get("MFA_WEBAUTHN_ORIGINS")
+    return _rp_usable(conf.get("MFA_WEBAUTHN_RP_ID"), tuple(conf.get("MFA_WEBAUTHN_ORIGINS")))
+
+
+@lru_cache(maxsize=16)
+def _rp_usable(rp_id: str, origins: tuple[str, ...]) -> bool:
+    # Asked on every page that lists the methods (the sign-in form, each ticket's policy
+    # check); the answer depends on the settings alone.
     return rp_id_problem(rp_id) is None and bool(origins) and all(origin_problem(o, rp_id) is None for o in origins)
