@@ -156,19 +156,24 @@ def user_register(*, registration: tokens.RegistrationRequest, password: str, re
 # --- Passwords ---------------------------------------------------------------------------
 
 
-def password_reset_request(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
-    """Ask for a reset link. The same for unknown addresses: the task alone looks up."""
+def password_reset_request(*, email: str, language: str, base_url: str, ip: str | None = None,
+                           by: dict | None = None) -> None:
+    """Ask for a reset link. The same for unknown addresses: the task alone looks up.
+    `by` names who asked in the audit trail, when not the person (an API key, an admin)."""
     from .tasks import password_reset_email_send as task
 
-    transaction.on_commit(lambda: task_enqueue(task, email=email, language=language, base_url=base_url, ip=ip))
+    extra = {"by": by} if by else {}
+    transaction.on_commit(
+        lambda: task_enqueue(task, email=email, language=language, base_url=base_url, ip=ip, **extra))
 
 
-def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
+def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None,
+                              by: dict | None = None) -> None:
     """Email a reset link to the active account of `email`; nothing for anyone else."""
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         return
-    audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED, user=user, ip_address=ip)
+    audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_REQUESTED, user=user, ip_address=ip, **(by or {}))
     url = base_url + reverse(
         "accounts:password_reset_confirm",
         args=[tokens.password_reset_uid(user), tokens.password_reset_token_make(user)],
@@ -305,7 +310,7 @@ def user_password_reset_force(*, user: User, base_url: str, request: HttpRequest
         user.set_unusable_password()
         user.save(update_fields=["password"])
         audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET_FORCED, request=request, user=user, **by)
-        password_reset_request(email=user.email, language=user.preferred_language, base_url=base_url)
+        password_reset_request(email=user.email, language=user.preferred_language, base_url=base_url, by=by)
     user_sessions_end_all(user=user, request=request, **by)
 
 

@@ -13,8 +13,9 @@ def registration_email_send(*, email: str, first_name: str, last_name: str, lang
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None) -> None:
-    services.password_reset_email_send(email=email, language=language, base_url=base_url, ip=ip)
+def password_reset_email_send(*, email: str, language: str, base_url: str, ip: str | None = None,
+                              by: dict | None = None) -> None:
+    services.password_reset_email_send(email=email, language=language, base_url=base_url, ip=ip, by=by)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -95,6 +95,9 @@ def test_forced_password_reset(key_client, user, password, client, django_captur
     (email,) = mail.outbox
     link = re.search(r"http://testserver(/account/password/reset/\S+)", email.body).group(1)
     assert client.get(link).status_code == 200
+    # Both events name the key: the reset it forced, and the link it had sent.
+    for kind in (AuditEvent.Kind.PASSWORD_RESET_FORCED, AuditEvent.Kind.PASSWORD_RESET_REQUESTED):
+        assert AuditEvent.objects.get(kind=kind, user=user).detail["api_key"] == "HR provisioning"
 
 
 def test_end_sessions_and_delete(key_client, user, client, django_capture_on_commit_callbacks):
