@@ -104,3 +104,23 @@ def test_a_get_where_a_form_posts_is_a_translated_405_that_keeps_allow(debug, la
 def test_a_back_channel_405_stays_in_its_protocol(debug):
     response = browser("en").put(reverse("cas:service_validate"))
     assert response.status_code == 405 and b"<cas:serviceResponse" in response.content
+
+
+@pytest.mark.urls("tests.defect_urls")
+def test_an_error_page_whose_frame_cannot_be_drawn_is_served_without_it(debug, language, monkeypatch):
+    """The frame (base.html: the user menu, the session) may need the very part that
+    failed, the database say: then the same words come on a page of their own."""
+    from django.db import DatabaseError
+
+    import eulogin.errors
+
+    def frame_fails(*args, **kwargs):
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(eulogin.errors, "render", frame_fails)
+    for path, status in (("/tests/fails/", 500), ("/nowhere/", 404)):
+        response = browser(language).get(path)
+        assert response.status_code == status
+        assert heading(response) == EXPECTED[(language, status)]
+        assert f'<html lang="{language}">'.encode() in response.content
+        assert not any(leak in response.content for leak in LEAKS + (b"database is down",))
