@@ -1,9 +1,11 @@
 #!/usr/bin/env python
-"""eulogin at scale: ticket issue and validation on an empty database, then again with
-1 000 000 people and 100 000 live SSO sessions seeded; and what those sessions cost in
-PostgreSQL (and in Redis, where the sessions are cached when REDIS_URL is set).
+"""eulogin at scale: ticket issue and validation on an empty database and on one with
+1 000 000 people and 100 000 live SSO sessions seeded, in alternating rounds; and what
+those sessions cost in PostgreSQL (and in Redis, where the sessions are cached when
+REDIS_URL is set).
 
-Same server settings and load as bench/run.py (its scratch database is `<name>_scale_eulogin`).
+Same server settings and load as bench/run.py (its scratch databases are
+`<name>_scale_empty_eulogin` and `<name>_scale_eulogin`).
 Usage: make bench-scale
 Environment: BENCH_USERS (1000000), BENCH_SESSIONS (100000), and those of bench/run.py.
 """
@@ -47,9 +49,13 @@ def _settle(server: run.Server, *, seconds: float = 120) -> None:
             print("-- (no CHECKPOINT: not a superuser; a checkpoint may fall in the run)", flush=True)
 
 
-def _measure(server: run.Server) -> dict:
-    _settle(server)
-    return run.bench([server], only=("issue", "validation"))[server.key]
+def _measure(empty: run.Server, full: run.Server) -> tuple[dict, dict]:
+    """Both databases in alternating rounds (bench/run.py's rounds): a passing load on this
+    machine falls on both alike instead of on whichever ran at that moment."""
+    _settle(empty)
+    _settle(full)
+    results = run.bench([empty, full], only=("issue", "validation"))
+    return results[empty.key], results[full.key]
 
 
 def _seed(server: run.Server, what: str, count: int) -> dict:
@@ -67,14 +73,15 @@ def _mb(value: float) -> str:
 
 
 def main() -> None:
-    server = run.Server("eulogin", database="scale")
-    print("-- eulogin: preparing", flush=True)
+    empty_server, server = run.Server("eulogin", database="scale_empty"), run.Server("eulogin", database="scale")
+    print("-- eulogin: preparing an empty database and one to seed", flush=True)
+    empty_server.prepare()
     server.prepare()
-    print("-- eulogin: measuring on the empty database", flush=True)
-    empty = _measure(server)
+    empty_server.key = "eulogin_empty"  # the same server on its own database, told apart in the results
+    empty_server.label, server.label = "eulogin, empty database", "eulogin, seeded database"
     seeded = {"users": _seed(server, "users", USERS), "sessions": _seed(server, "sessions", SESSIONS)}
-    print("-- eulogin: measuring with them", flush=True)
-    full = _measure(server)
+    print("-- eulogin: measuring on both, round by round", flush=True)
+    empty, full = _measure(empty_server, server)
 
     per_100k = 100_000 / SESSIONS
     postgresql = sum(seeded["sessions"]["postgresql_bytes"].values()) * per_100k
