@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import conf
 
@@ -179,7 +180,7 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=64, unique=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
-    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("browser session", "started"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
 
     class Meta:

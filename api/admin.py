@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .keys import api_key_create, api_key_revoke, expiry_clean
 from .models import ApiKey, Scope
@@ -10,7 +10,7 @@ from .models import ApiKey, Scope
 
 class ApiKeyForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
-    expires_at = forms.DateTimeField(label=_("expires"), required=False,
+    expires_at = forms.DateTimeField(label=pgettext_lazy("API key", "expires"), required=False,
                                      help_text=_("Empty: in 90 days. At most two years from now."))
 
     class Meta:

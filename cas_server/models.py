@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.http import url_parse
 
@@ -62,7 +63,7 @@ class Service(models.Model):
     # How /cas/serviceValidate and /cas/p3/serviceValidate answer this service: the
     # standard CAS form, or EU Login's (for clients written for EU Login).
     dialect = models.CharField(_("validation dialect"), max_length=8, choices=Dialect.choices, default=Dialect.CAS)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("service", "created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("CAS service")
@@ -146,7 +147,7 @@ class SsoSession(models.Model):
     # The person asked at sign-in to be warned before being signed in to each service
     # (CAS 3 specification 2.2.1): single sign-on is never transparent in this session.
     warn = models.BooleanField(_("warn before each service"), default=False)
-    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("SSO session", "started"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
     expires_at = models.DateTimeField(_("hard expiry"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True, db_index=True)
@@ -247,9 +248,9 @@ class LoginRequest(models.Model):
     accept_strengths = models.CharField(max_length=200, blank=True)
     authentication_level = models.CharField(max_length=200, blank=True)
     locale = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"), db_index=True)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("login request", "created"), default=timezone.now)
+    expires_at = models.DateTimeField(pgettext_lazy("login request", "expires"), db_index=True)
+    used_at = models.DateTimeField(pgettext_lazy("login request", "used"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("login request")

@@ -9,6 +9,7 @@ conditional UPDATE, so of two parallel requests with the same code exactly one s
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from . import conf
@@ -35,7 +36,7 @@ class RecoveryCodeSet(TimestampMixin, ThrottlingMixin, Device):
 class RecoveryCode(models.Model):
     device = models.ForeignKey(RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes")
     code_hmac = models.CharField(max_length=64)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_at = models.DateTimeField(pgettext_lazy("recovery code", "used"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,13 +8,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = sorted(p for p in ROOT.glob("*/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts)
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+ENTRY = re.compile(r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
 
 
 def _entries(path: Path) -> dict[str, str]:
+    """msgid → msgstr; a msgid with a context (pgettext) is keyed with it, as gettext does."""
     text = path.read_text()
     join = lambda lines: "".join(re.findall(r'"(.*)"', lines)).replace('\\"', '"')  # noqa: E731
-    return {join(msgid): join(msgstr) for msgid, msgstr in ENTRY.findall(text)}
+    return {(f"{join(context)}\x04" if context else "") + join(msgid): join(msgstr)
+            for context, msgid, msgstr in ENTRY.findall(text)}
 
 
 def test_the_catalogs_are_found():
@@ -29,19 +31,30 @@ def test_confirm_it_is_you_reads_the_same_in_every_app(path):
             assert "votre identité" not in msgstr
 
 
-# Single words whose French agrees with a noun the English does not show (a ticket is
-# "créé", a session "commencée"): they need a msgctxt (pgettext) each, not one wording.
-AGREEING_WORDS = {"created", "started", "expires", "used", "Added"}
-
-
 def test_no_english_phrase_has_two_french_translations():
+    """A word whose French agrees with a noun the English does not show ("created": a
+    service "créé", an API key "créée") has a context (pgettext) in each place instead."""
     seen: dict[str, tuple[str, str]] = {}
     clashes = []
     for path in CATALOGS:
         for msgid, msgstr in _entries(path).items():
-            if not msgid or not msgstr or msgid in AGREEING_WORDS:
+            if not msgid or not msgstr:
                 continue
             if msgid in seen and seen[msgid][1] != msgstr:
                 clashes.append((msgid, seen[msgid], (path.parts[-5], msgstr)))
             seen.setdefault(msgid, (path.parts[-5], msgstr))
     assert not clashes, clashes
+
+
+@pytest.mark.parametrize(("context", "word", "french"), [
+    ("API key", "created", "créée le"), ("service", "created", "créé"), ("login request", "created", "créée"),
+    ("browser session", "started", "début"), ("SSO session", "started", "commencée"),
+    ("recovery code", "used", "utilisé"), ("login request", "used", "utilisée"),
+    ("phone number", "Added", "Ajouté le"), ("authenticator app", "Added", "Ajoutée le"),
+    ("security key", "Added", "Ajoutée le"),
+])
+def test_a_word_that_agrees_reads_right_in_each_place(context, word, french):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert translation.pgettext(context, word) == french
