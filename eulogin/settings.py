@@ -5,6 +5,7 @@ on; with DEBUG off the deployment must name its secret key and hosts, and cookie
 and redirects are secure by default.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -424,8 +425,12 @@ MFA_WEBAUTHN_ATTESTATION = env.str("MFA_WEBAUTHN_ATTESTATION", default="none")
 # "Authorization: Bearer <METRICS_BEARER_TOKEN>". Empty both: closed. The proxy also refuses it.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
-# What the SMS provider charges per message, for the cost metric and the admin dashboard.
-MFA_SMS_PRICE_PER_MESSAGE = env.str("MFA_SMS_PRICE_PER_MESSAGE", default="0.0750")
+# What the SMS provider charges per message, for the cost metric and the admin dashboard
+# (read here, so that a price that is not a number stops the start, not an SMS being sent).
+try:
+    MFA_SMS_PRICE_PER_MESSAGE = Decimal(env.str("MFA_SMS_PRICE_PER_MESSAGE", default="0.0750"))
+except ArithmeticError as error:  # decimal.InvalidOperation
+    raise ImproperlyConfigured("MFA_SMS_PRICE_PER_MESSAGE must be a number, such as 0.0750.") from error
 MFA_SMS_PRICE_CURRENCY = env.str("MFA_SMS_PRICE_CURRENCY", default="EUR")
 # Probes are answered before SecurityMiddleware; /metrics is reached over plain HTTP by a scraper.
 SECURE_REDIRECT_EXEMPT = [r"^metrics/?$"]

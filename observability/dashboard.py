@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent
 from mfa_sms.models import SmsMessage
+
+from .metrics import sms_price
 
 DAYS = 30
 WIDTH, HEIGHT, PAD = 720, 160, 28
@@ -46,7 +47,7 @@ def _bars(days: list, values: list[float], fmt) -> dict:
 
 
 def sms_daily(since) -> tuple[list, dict, dict, Decimal]:
-    price = Decimal(str(settings.MFA_SMS_PRICE_PER_MESSAGE or "0"))
+    price, _currency = sms_price()
     rows = (SmsMessage.objects.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
             .values("day", "status").annotate(n=Count("id")))
     sent, billed = {}, {}
@@ -76,7 +77,7 @@ def sms_dashboard(request):
     days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     since = timezone.make_aware(timezone.datetime.combine(days[0], timezone.datetime.min.time()))
     _rows, sent, billed, price = sms_daily(since)
-    currency = settings.MFA_SMS_PRICE_CURRENCY
+    currency = sms_price()[1]
     refusals = refusals_daily(since)
     context = {
         **admin.site.each_context(request),

@@ -87,6 +87,11 @@ def _audit_event_counted(sender, instance: AuditEvent, created: bool, **kwargs) 
         _count(instance)
 
 
+def sms_price() -> tuple[Decimal, str]:
+    """What one SMS handed to the provider costs, and the currency (settings)."""
+    return Decimal(str(settings.MFA_SMS_PRICE_PER_MESSAGE or 0)), settings.MFA_SMS_PRICE_CURRENCY
+
+
 def _connect_sms() -> None:
     from mfa_sms.models import SmsMessage
     from mfa_sms.signals import sms_status_changed
@@ -100,9 +105,9 @@ def _connect_sms() -> None:
     def _sms_counted(sender, status: str, error_code: str = "", **kwargs) -> None:
         SMS.labels(status, error_code or "").inc()
         if status == "sent":
-            price = Decimal(str(getattr(settings, "MFA_SMS_PRICE_PER_MESSAGE", "0") or "0"))
+            price, currency = sms_price()
             if price:
-                SMS_COST.labels(getattr(settings, "MFA_SMS_PRICE_CURRENCY", "EUR")).inc(float(price))
+                SMS_COST.labels(currency).inc(float(price))
 
 
 _connect_sms()

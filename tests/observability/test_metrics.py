@@ -82,3 +82,18 @@ def test_throttle_refusals_are_counted(settings, user):
         sign_in(Client(), user.email, password="not the password")
     after = scrape()
     assert moved(before, after, "eulogin_throttle_refusals_total", limit="signin") >= 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_price_that_is_not_a_number_stops_the_start_not_an_sms(tmp_path):
+    """Read once at start: a typo in the price is said there, rather than raised by the
+    cost metric in the middle of an SMS being sent."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MFA_SMS_PRICE_PER_MESSAGE": "7,5 cents", "DJANGO_SETTINGS_MODULE": "eulogin.settings"}
+    done = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode != 0
+    assert "MFA_SMS_PRICE_PER_MESSAGE must be a number" in done.stderr
