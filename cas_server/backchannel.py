@@ -30,7 +30,7 @@ METHODS = ("GET", "HEAD", "POST")
 ErrorRenderer = Callable[[HttpRequest, QueryDict, str, str, int], HttpResponse]
 
 
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # add_never_cache_headers'
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # as add_never_cache_headers writes it
 
 
 def no_store(response: HttpResponse) -> HttpResponse:

@@ -93,7 +93,7 @@ class HealthMiddleware:
         if request.path == READY_PATH:
             started = time.monotonic()
             checks = readiness()
-            ready = all(v in {"ok"} for v in checks.values())
+            ready = all(v == "ok" for v in checks.values())
             body = {"status": "ok" if ready else "unavailable", "checks": checks,
                     "seconds": round(time.monotonic() - started, 4)}
             return _json(body, 200 if ready else 503)
