@@ -1,5 +1,5 @@
 """The README's benchmark commands work as written: `make bench`, `make bench-scale`,
-`make bench-sms` and bench/profile.py, each in a smoke run.
+`make bench-sms`, bench/profile.py and bench/worker_cpu.py, each in a smoke run.
 
 eulogin alone (the peers' virtualenvs come from PyPI, which a test does not need), runs of
 a fraction of a second, a few hundred rows seeded. They prove the harness end to end, and
@@ -76,3 +76,17 @@ def test_make_bench_sms_sends_through_a_worker_and_reports_latency_and_rate(tmp_
     assert raw["sequential"]["count"] == 3 and raw["sequential"]["p95_ms"] > 0
     assert raw["burst"]["count"] == 5 and raw["burst"]["per_second_per_worker"] > 0
     assert raw["sent"] == 3 + 5 + 1  # and the warm-up: every SMS queued reached the provider, recorded as sent
+
+
+def test_worker_cpu_compares_checkouts_round_by_round():
+    readme = _run([".venv/bin/python", "bench/worker_cpu.py"], _environment(WORKER_CPU_ROUNDS="1",
+                                                                          WORKER_CPU_SECONDS="0.3"))
+    assert re.search(rf"^round 1 {re.escape(str(ROOT))}: anonymous /cas/login, worker CPU", readme, re.M)
+    # Two checkouts to compare (this one twice), round by round.
+    stdout = _run([".venv/bin/python", "bench/worker_cpu.py", str(ROOT), "."],
+                  _environment(WORKER_CPU_ROUNDS="2", WORKER_CPU_SECONDS="0.3"))
+    lines = re.findall(r"^round (\d) (\S+): anonymous /cas/login, worker CPU ([0-9.]+) ms a request, (\d+)/s$",
+                       stdout, re.M)
+    assert [(n, path) for n, path, _cpu, _rate in lines] == [("1", str(ROOT)), ("1", str(ROOT)),
+                                                             ("2", str(ROOT)), ("2", str(ROOT))]
+    assert all(float(cpu) > 0 and int(rate) > 0 for _n, _path, cpu, rate in lines)
