@@ -9,9 +9,11 @@ asserted about durations.
 import re
 import threading
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
+from django.utils import timezone
 
 from accounts.models import User
 from cas_server.models import Service, ServiceTicket
@@ -249,6 +251,10 @@ def test_redis_killed_during_an_sms_sign_in_the_person_finishes_once_it_is_back(
                 page = person.get("/sms/signin/")
                 down = (answer.status_code, page.status_code, "15 minutes" in page.text, len(twilio.requests))
                 redis.start()  # back, empty
+                # The start-up sweep queues again what has waited MFA_SMS_REQUEUE_AFTER_SECONDS
+                # (1 s here): a worker that starts sooner would rightly leave it to the next sweep.
+                assert wait_for(lambda: SmsMessage.objects.filter(
+                    status=SmsMessage.Status.QUEUED, updated_at__lt=timezone.now() - timedelta(seconds=1.5)).exists(), 10)
                 worker.start()  # its start-up sweep queues the SMS again
                 assert wait_for(lambda: len(twilio.messages) >= 1, 60), worker.log.read_text()[-3000:]
                 finished = person.post_form("/sms/signin/", {"action": "verify", "code": sms_code(twilio, number)})
