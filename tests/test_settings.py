@@ -39,3 +39,15 @@ def test_the_production_image_leaves_the_development_env_file_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored
     assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def _database_options(**env: str) -> str:
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+                     DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/eulogin", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_prepared_statements_are_on_for_postgresql_and_can_be_turned_off_for_a_pooler():
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in _database_options()
+    assert "server_side_binding" not in _database_options(DATABASE_PREPARED_STATEMENTS="false")

@@ -119,3 +119,26 @@ def test_the_password_is_checked_once_and_never_hashed_again(client, user, servi
     response = client.post(reverse("accounts:login_password"), {"password": PASSWORD, "method": "PASSWORD"})
     assert response.status_code == 302 and client.get(next_url).status_code == 302
     assert calls == {"verify": 1, "encode": 0}
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_hot_statements_are_prepared_once_per_connection(signed_in):
+    """PostgreSQL plans a statement in longer than it takes to run it: the ticket and
+    validation statements are bound by the server and, once seen a few times on a
+    connection, run from a prepared statement (DATABASE_PREPARED_STATEMENTS)."""
+    relying_service = Client()
+    for _ in range(6):
+        ticket = sso_ticket(signed_in)
+        response = relying_service.get(reverse("cas:service_validate"), {"service": SERVICE_URL, "ticket": ticket})
+        assert b"authenticationSuccess" in response.content
+    prepared = _prepared_statements()
+    assert any('UPDATE "cas_serviceticket" SET "consumed_at"' in s for s in prepared), prepared
+    assert any('INSERT INTO "cas_serviceticket"' in s for s in prepared), prepared
+    # The values travel as parameters, never inside the statement's text.
+    assert not any(ticket in s for s in prepared)
