@@ -54,6 +54,9 @@ DATABASES = {"default": {
     "ENGINE": "django.db.backends.postgresql", "NAME": _db.path.lstrip("/"), "USER": unquote(_db.username or ""),
     "PASSWORD": unquote(_db.password or ""), "HOST": _db.hostname or "", "PORT": _db.port or "",
     "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
+    # As eulogin's settings (DATABASE_PREPARED_STATEMENTS): parameters bound by the server,
+    # statements kept prepared, so that the peers are measured with the same driver settings.
+    "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
 }}
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
