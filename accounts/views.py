@@ -204,13 +204,21 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     """
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
     form = PasswordConfirmForm(request.POST or None, user=request.user)
+
+    def page(form, status=200):
+        # A factor that stands alone (a passkey the person holds) presents the credentials
+        # as well as the password does: its sign-in, back to `next`, is offered instead.
+        alone = [{"factor": f, "url": f.passwordless_url(next_url or reverse("accounts:my_account"))}
+                 for f in signin_passwordless() if f.has_device(request.user)]
+        return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url, "passwordless": alone},
+                      status=status)
+
     if request.method == "POST":
         email, ip = request.user.email, client_ip(request)
         locked_until = throttling.signin_locked_until(email=email, ip=ip)
         if locked_until:
-            form = form_with_error(PasswordConfirmForm(None, user=request.user),
-                                    _("Too many failed attempts. Please try again later."))
-            return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=429)
+            return page(form_with_error(PasswordConfirmForm(None, user=request.user),
+                                        _("Too many failed attempts. Please try again later.")), 429)
         if form.is_valid():
             throttling.signin_success_record(email=email)
             factor_proved(request, kind=PASSWORD)
@@ -218,8 +226,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         if "password" in form.errors:
             throttling.signin_failure_record(email=email, ip=ip)
             audit_event_record(kind=AuditEvent.Kind.SIGNIN_FAILED, request=request, reason="reauthentication")
-        return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url}, status=400)
-    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
+        return page(form, 400)
+    return page(form)
 
 
 # --- Helpers shared by the pages below ----------------------------------------------------

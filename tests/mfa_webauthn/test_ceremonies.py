@@ -247,6 +247,34 @@ def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(clie
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
 
 
+def test_past_the_window_a_passkey_confirms_instead_of_the_password(client, user, passkey, settings):
+    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
+    sign_in(client, user.email)
+    assert register(client, passkey, kind="passkey").status_code == 302
+    client.logout()
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False) as clock:
+        _passkey_sign_in(client, passkey)
+        clock.shift(601)
+        asked = client.get(reverse("mfa_webauthn:key_add"))
+        assert asked["Location"].startswith(reverse("accounts:reauthenticate"))
+        page = client.get(asked["Location"])
+        # The page offers the passkey, coming back to the change that asked.
+        passkey_url = page.context["passwordless"][0]["url"]
+        assert passkey_url == reverse("mfa_webauthn:passkey") + "?" + urlencode({"next": reverse("mfa_webauthn:key_add")})
+        assert b'id="reauthenticate-passkey"' in page.content
+        ceremony = client.get(passkey_url)
+        answer = client.post(reverse("mfa_webauthn:passkey"), {"credential": passkey.get(ceremony.context["options"])})
+        assert answer.status_code == 302 and answer["Location"] == reverse("mfa_webauthn:key_add")
+        assert client.get(answer["Location"]).status_code == 200
+
+
+def test_the_reauthentication_page_offers_a_passkey_only_to_whoever_holds_one(client, key_user, key, settings):
+    sign_in_with_key(client, key_user.email, key)  # a security key, not a passkey
+    page = client.get(reverse("accounts:reauthenticate"), {"next": reverse("mfa_webauthn:key_add")})
+    assert page.status_code == 200 and page.context["passwordless"] == []
+    assert b"reauthenticate-passkey" not in page.content
+
+
 def test_a_key_proved_after_an_old_password_is_no_recent_authentication(client, key_user, key, settings):
     settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
     with time_machine.travel(timezone.now(), tick=False) as clock:
