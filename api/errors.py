@@ -18,6 +18,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from eulogin.unavailable import unavailable_cause, unavailable_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -70,6 +72,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=serializers.as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
+    if response is None and unavailable_cause(exc) is not None:  # the database lost: try again, as it was
+        response = Response(error_body(503, "unavailable", _("The service is temporarily unavailable. Please try "
+                                                               "again in a moment.")), status=503)
+        return unavailable_headers(response, exc)
     if response is None:
         logger.exception("API error", exc_info=exc)
         return Response(error_body(500, "server_error", _("Something went wrong on our side. Please try again later.")),

@@ -8,8 +8,8 @@ validation, proxy tickets, EU Login's /cas/login/init), never a browser.
   string); the view receives them merged as `query`.
 - Every answer is in the endpoint's protocol, `render_error(request, query, code,
   description, status)`: another method is a 405, a request Django refuses to read (too
-  many fields, too large a body) or a Host not in ALLOWED_HOSTS a 400, any unexpected failure (the database down...) a
-  500 with INTERNAL_ERROR. Never Django's HTML error pages, whatever DEBUG says.
+  many fields, too large a body) or a Host not in ALLOWED_HOSTS a 400, the database lost a 503 with Retry-After,
+  any other unexpected failure a 500; both with INTERNAL_ERROR. Never Django's HTML error pages, whatever DEBUG says.
 """
 
 import logging
@@ -20,6 +20,8 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
+
+from eulogin.unavailable import unavailable_cause, unavailable_headers
 
 from .results import INTERNAL_ERROR, INVALID_REQUEST
 
@@ -76,7 +78,10 @@ def backchannel(render_error: ErrorRenderer, *, methods: tuple[str, ...] = METHO
             except (SuspiciousOperation, BadRequest, UnreadablePostError) as exc:
                 logger.warning("CAS %s: unreadable request (%s)", request.path, type(exc).__name__)
                 code, description, status = INVALID_REQUEST, "The request could not be read", 400
-            except Exception:  # noqa: BLE001 — a relying service must get its protocol's answer
+            except Exception as error:  # noqa: BLE001 — a relying service must get its protocol's answer
+                if unavailable_cause(error) is not None:  # the database lost: try again, as it was
+                    response = render_error(request, query, INTERNAL_ERROR, "Temporarily unavailable; try again", 503)
+                    return no_store(unavailable_headers(response, error))
                 logger.exception("CAS %s failed", request.path)
                 code, description, status = INTERNAL_ERROR, "An internal error occurred", 500
             response = render_error(request, query, code, description, status)

@@ -126,24 +126,4 @@ class CacheDownFilter(logging.Filter):
 
 class CacheUnavailable(Exception):
     """Raised by a use of the cache that must fail closed when Redis does not answer
-    (see where it is raised); CacheUnavailableMiddleware answers it with a 503 page."""
-
-
-class CacheUnavailableMiddleware:
-    """A use that fails closed without the cache gets a clear, translated "try again in
-    a few minutes" page and a 503 with Retry-After, never a 500."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, CacheUnavailable):
-            return None
-        from django.shortcuts import render
-
-        response = render(request, "unavailable.html", status=503)
-        response["Retry-After"] = "60"
-        return response
+    (see where it is raised); eulogin.unavailable answers it with a 503 page."""

@@ -1,4 +1,4 @@
-"""Error pages: every 400, 403, 404 and 500 a person meets is a translated eulogin page,
+"""Error pages: every 400, 403, 404, 500 and 503 a person meets is a translated eulogin page,
 with DEBUG on or off, and so is a refused form (CSRF).
 
 With DEBUG on, Django answers a 404 with its technical page (the URL patterns, in English)
@@ -13,6 +13,7 @@ here: they answer in their protocol (cas_server/backchannel.py, the API's except
 """
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -22,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import debug
+
+from .unavailable import unavailable_cause, unavailable_page
 
 logger = logging.getLogger("eulogin.errors")
 
@@ -33,6 +36,8 @@ PAGES = {
     404: (_("Page not found"), _("There is no page at this address. Check the address, or go back to EU Login.")),
     500: (_("Something went wrong"),
           _("The page could not be shown. Nothing was changed. Please try again in a few minutes.")),
+    503: (_("Temporarily unavailable"),
+          _("EU Login could not complete this request right now. Please try again in a moment.")),
     "csrf": (_("This form has expired"),
              _("For your security, the form you sent could not be accepted: it was open too long, or "
                "your browser blocks cookies. Go back, reload the page and try again.")),
@@ -50,7 +55,10 @@ def error_page(request: HttpRequest, status: int, kind=None) -> HttpResponse:
     try:
         return render(request, "errors/page.html", _context(kind or status), status=status)
     except Exception:  # noqa: BLE001 — the error page itself must not fail
-        logger.exception("error page %s drawn without the site's frame", status)
+        if status == 503:  # expected: the frame reads the person, from the database that is not answering
+            logger.info("error page 503 drawn without the site's frame")
+        else:
+            logger.exception("error page %s drawn without the site's frame", status)
         return HttpResponse(plain_page(request, kind or status), status=status)
 
 
@@ -73,6 +81,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """handler500, called while the error is being handled: a database that does not
+    answer (a middleware's query) is a 503, like a view's (eulogin.unavailable)."""
+    error = sys.exc_info()[1]
+    if unavailable_cause(error) is not None:
+        return unavailable_page(request, error)
     return error_page(request, 500)
 
 
@@ -120,7 +133,9 @@ class ExceptionReporter(debug.ExceptionReporter):
     traceback of an error mailed to the admins)."""
 
     def _kind(self) -> int:
-        return 400 if isinstance(self.exc_value, SuspiciousOperation) else 500
+        if isinstance(self.exc_value, SuspiciousOperation):
+            return 400
+        return 503 if unavailable_cause(self.exc_value) is not None else 500
 
     def get_traceback_html(self) -> str:
         if not settings.DEBUG or technical_pages():

@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "eulogin.cache.CacheUnavailableMiddleware",  # a 503 page where a cache use fails closed
+    "eulogin.unavailable.UnavailableMiddleware",  # a 503 page: database lost, or a cache use that fails closed
 ]
 
 ROOT_URLCONF = "eulogin.urls"

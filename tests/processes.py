@@ -387,13 +387,20 @@ def sign_in_over_http(session, base: str, *, email: str, password: str, service_
     return ticket
 
 
-def sso_ticket_over_http(session, base: str, service_url: str, **kwargs) -> str:
-    """A service ticket from the session's SSO (its TGC cookie); '' when none came."""
+def sso_login_over_http(session, base: str, service_url: str, **kwargs):
+    """/cas/login for `service_url` with the session's SSO (its TGC cookie): (the response,
+    the service ticket it carried or '')."""
     from urllib.parse import parse_qs, urlsplit
 
     from django.urls import reverse
 
+    kwargs.setdefault("timeout", 30)
     response = session.get(base + reverse("cas:login"), params={"service": service_url}, allow_redirects=False,
-                           timeout=30, **kwargs)
+                           **kwargs)
     location = response.headers.get("Location", "") if response.is_redirect else ""
-    return parse_qs(urlsplit(location).query).get("ticket", [""])[0]
+    return response, parse_qs(urlsplit(location).query).get("ticket", [""])[0]
+
+
+def sso_ticket_over_http(session, base: str, service_url: str, **kwargs) -> str:
+    """A service ticket from the session's SSO (its TGC cookie); '' when none came."""
+    return sso_login_over_http(session, base, service_url, **kwargs)[1]

@@ -28,7 +28,7 @@ from tests.processes import (
     TwilioStub,
     product_env,
     sign_in_over_http,
-    sso_ticket_over_http,
+    sso_login_over_http,
     wait_for,
 )
 
@@ -49,7 +49,7 @@ def test_postgresql_connections_cut_under_load_recover_at_once_and_no_ticket_val
     with GunicornNode(tmp_path / "web.log", env, workers=2) as web:
         session = requests.Session()
         sign_in_over_http(session, web.url, email=user.email, password=PASSWORD, service_url=SERVICE_URL)
-        results, stop = [], threading.Event()  # (time, kind, status)
+        results, stop = [], threading.Event()  # (time, kind, status, Retry-After)
         validations = Counter()  # ticket -> successful validations
 
         def load():
@@ -57,16 +57,19 @@ def test_postgresql_connections_cut_under_load_recover_at_once_and_no_ticket_val
             own.cookies.update(session.cookies)
             while not stop.is_set():
                 try:
-                    ticket = sso_ticket_over_http(own, web.url, SERVICE_URL)
-                    results.append((time.monotonic(), "issue", 200 if ticket else 500))
+                    login, ticket = sso_login_over_http(own, web.url, SERVICE_URL, timeout=10)
+                    results.append((time.monotonic(), "issue", login.status_code if not ticket else 200,
+                                    login.headers.get("Retry-After")))
+                    if not ticket:
+                        continue
                     for _ in range(2):  # the second must be refused
                         answer = own.get(web.url + reverse("cas:service_validate"), timeout=10,
                                          params={"service": SERVICE_URL, "ticket": ticket})
-                        results.append((time.monotonic(), "validate", answer.status_code))
+                        results.append((time.monotonic(), "validate", answer.status_code, answer.headers.get("Retry-After")))
                         if "authenticationSuccess" in answer.text:
                             validations[ticket] += 1
                 except requests.RequestException:
-                    results.append((time.monotonic(), "error", 0))
+                    results.append((time.monotonic(), "error", 0, None))
 
         threads = [threading.Thread(target=load) for _ in range(3)]
         for thread in threads:
@@ -87,10 +90,13 @@ def test_postgresql_connections_cut_under_load_recover_at_once_and_no_ticket_val
     errors = [r for r in results if r[2] >= 500 or r[2] == 0]
     after = [r for r in results if r[0] > last_cut + 0.5]
     print(f"\npostgresql cut: {cut} connections terminated in 3 cuts; requests served {served}, "
-          f"5xx {len(errors)}, 5xx after the last cut {sum(1 for r in after if r[2] >= 500 or r[2] == 0)}, "
+          f"5xx {len(errors)} (of which 503 with Retry-After {sum(1 for r in errors if r[2] == 503 and r[3])}), 5xx after the last cut {sum(1 for r in after if r[2] >= 500 or r[2] == 0)}, "
           f"tickets validated {sum(validations.values())} (max per ticket {max(validations.values(), default=0)}); "
           f"SMS sent 0, SLO delivered 0")
     assert cut >= 3 and served > 30
+    # A request whose connection is cut under it is told to try again (503, Retry-After),
+    # in its own form; never a 500.
+    assert all(r[2] == 503 and r[3] for r in errors), errors[:5]
     assert after and not [r for r in after if r[2] >= 500 or r[2] == 0], after[:5]
     assert validations and max(validations.values()) == 1
     assert len(errors) <= 6, errors  # at most the requests in flight at each cut
