@@ -30,6 +30,12 @@ DEFAULTS = {
     # Binding a new authenticator (or removing one) needs one the account already has,
     # proved in this session within 10 minutes (NIST 800-63B 6.1.2.1).
     "ACCOUNTS_FRESH_FACTOR_SECONDS": 10 * 60,
+    # An account that had a second factor and has none left binds a new one only once its
+    # email confirms it (accounts.rebind): the link works 1 hour, then the session may bind
+    # one for 10 minutes; at most 3 such emails an hour per account (no mailbox flooding).
+    "ACCOUNTS_REBIND_EMAIL_LINK_SECONDS": 3600,
+    "ACCOUNTS_REBIND_EMAIL_PROOF_SECONDS": 10 * 60,
+    "ACCOUNTS_REBIND_EMAILS_PER_HOUR": 3,
     # Registration verification links are valid 24 hours.
     "ACCOUNTS_REGISTRATION_TIMEOUT_SECONDS": 24 * 3600,
     # Invitation links (an account made by an administrator, e.g. through the API) are

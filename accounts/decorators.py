@@ -9,6 +9,7 @@ from django.urls import reverse
 from . import conf
 from .factors import PASSWORD, factors_enrolled, second_factors, session_proved_within
 from .http import url_with_query
+from .rebind import rebind_proof_url
 
 
 def recent_authentication_kinds() -> list[str]:
@@ -47,24 +48,12 @@ def has_fresh_factor(request) -> bool:
                                                  conf.get("ACCOUNTS_FRESH_FACTOR_SECONDS"))
 
 
-def rebind_proof_url(request, next_url: str) -> str | None:
-    """With no second factor left, the further proof a registered factor asks before a new
-    one is bound (SMS: the email link, for an account that had numbers), else None."""
-    if factors_enrolled(request.user):
-        return None
-    for factor in second_factors():
-        url = factor.rebind_proof_url(request, next_url) if factor.rebind_proof_url else None
-        if url:
-            return url
-    return None
-
-
 def fresh_factor_required(view):
     """Once the account has a second factor of any kind, binding a new authenticator (or
     removing one) needs one of them proved in this session within
     ACCOUNTS_FRESH_FACTOR_SECONDS (NIST 800-63B: binding a new authenticator needs an
-    existing one); otherwise prove one, then come back here. When it has none left, a
-    registered factor's `rebind_proof_url` may ask for a further proof first."""
+    existing one); otherwise prove one, then come back here. When it has none left and
+    had one, the account's email confirms the binding first (accounts.rebind)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

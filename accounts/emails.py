@@ -15,6 +15,7 @@ SUBJECTS = {
     "account_deleted": _("EU Login: your account has been deleted"),
     "invitation": _("EU Login: your account is ready, choose your password"),
     "panic": _("All second factors were removed from your EU Login account"),
+    "factor_rebind_confirm": _("Confirm the new second-factor method of your EU Login account"),
 }
 
 

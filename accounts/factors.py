@@ -108,11 +108,11 @@ class Factor:
     # plain save of `name`, and a plain delete with an audit event.
     rename: Callable[[HttpRequest, Any, str], None] | None = None
     remove: Callable[[HttpRequest, Any], None] | None = None
-    # When the account holds no second factor at all any more (after PANIC, or the last
-    # one removed): (request, next) → the URL of a further proof to ask before any new
-    # authenticator is bound (SMS: a link sent to the account's email, for an account
-    # that had numbers), or None. The password alone must not bind a second factor.
-    rebind_proof_url: Callable[[HttpRequest, str], str | None] | None = None
+    # (user) → whether the account held one of these once, by a record of the factor's
+    # own older than the audit trail's enrolment events (SMS: its history of numbers).
+    # An account that had a second factor and has none left binds a new one only after
+    # its email confirms it (accounts.rebind); the audit trail counts for every kind.
+    had_device: Callable[[Any], bool] | None = None
 
     # --- where to send a signed-in person ---
     # The enrolment page: (next, cancel) → URL; after enrolling, go to next (the

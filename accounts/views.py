@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import flows, selectors, services, throttling, tokens
+from . import flows, rebind, selectors, services, throttling, tokens
 from .audit import audit_event_record
 from .factors import PASSWORD, factor_get, factor_proved, session_strengths, signin_method_get, signin_passwordless
 from .forms import (
@@ -503,6 +503,32 @@ def panic(request: HttpRequest) -> HttpResponse:
     throttling.signin_success_record(email=request.user.email)
     services.user_devices_panic(request=request, user=request.user)
     return render(request, "accounts/panic_done.html")
+
+
+@never_cache
+@csrf_protect
+@login_required
+def rebind_email(request: HttpRequest) -> HttpResponse:
+    """Ask for (POST) a link sent to the account's email address; following it lets this
+    session bind a second factor again (accounts.rebind)."""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
+    if request.method == "POST":
+        if not rebind.rebind_email_send(request=request, user=request.user, next_url=next_url):
+            messages.error(request, _("Too many emails were asked for. Please try again in an hour."))
+            return render(request, "accounts/rebind_email.html", {"next": next_url}, status=429)
+        return render(request, "accounts/rebind_email.html", {"next": next_url, "sent": True})
+    return render(request, "accounts/rebind_email.html", {"next": next_url})
+
+
+@never_cache
+@login_required
+def rebind_email_confirmed(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the email: this session may now bind a second factor of any kind, then
+    go on (to "Mon compte", where the methods are, when no page was named)."""
+    next_url = rebind.rebind_email_accept(request=request, token=token)
+    if next_url is None:
+        return render(request, "accounts/rebind_email.html", {"invalid": True}, status=400)
+    return redirect(safe_next_url(request, next_url) or "accounts:my_account")
 
 
 @never_cache

@@ -9,9 +9,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, Val
 from rest_framework.response import Response
 
 from accounts.audit import audit_event_record
-from accounts.decorators import has_fresh_factor, rebind_proof_url
+from accounts.decorators import has_fresh_factor
 from accounts.factors import factor_get, second_factors
 from accounts.models import AuditEvent
+from accounts.rebind import rebind_proof_url
 from mfa_sms import devices as sms_devices
 from mfa_sms import flows as sms_flows
 from mfa_sms import selectors as sms_selectors
@@ -36,8 +37,8 @@ def fresh_second_factor_required(request) -> None:
 
 
 def rebind_proof_required(request) -> None:
-    """The core rule (accounts.decorators.rebind_proof_url): with no second factor left, a
-    factor may ask a further proof before a new one is bound (SMS: the account's email)."""
+    """The core rule (accounts.rebind): an account that had a second factor and has none
+    left binds a new one only once its email confirms it."""
     url = rebind_proof_url(request, "/account/my-account/")
     if url:
         raise PermissionDenied(_("Confirm this change from your email first: open %(url)s in the browser.")

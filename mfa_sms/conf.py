@@ -39,12 +39,8 @@ DEFAULTS = {
     # administrator unlocks it (NIST 800-63B allows at most 100) and the person is emailed.
     "MFA_SMS_LOCK_AFTER_FAILURES": 20,
     # (Adding or removing a number needs a factor proved recently: ACCOUNTS_FRESH_FACTOR_SECONDS.)
-    # A new number on an account that had numbers and has none left is confirmed from the
-    # account's email: the link works 1 hour, then the session may add a number for 10
-    # minutes; at most 3 such emails an hour per account (no mailbox flooding).
-    "MFA_SMS_EMAIL_LINK_SECONDS": 3600,
-    "MFA_SMS_EMAIL_PROOF_SECONDS": 10 * 60,
-    "MFA_SMS_EMAILS_PER_HOUR": 3,
+    # (A number added to an account that had a second factor and has none left is confirmed
+    # from the account's email first: ACCOUNTS_REBIND_EMAIL_* in accounts/conf.py.)
     # Regions (ISO 3166 codes) whose numbers may receive SMS.
     "MFA_SMS_ALLOWED_REGIONS": EUROPE,
     # Abuse limits (SMS pumping, cost). Each is (sends, window seconds); counters live in

@@ -61,20 +61,11 @@ def sms_step_up_url(next_url: str) -> str:
     return url_with_query(reverse("mfa_sms:verify"), next=next_url)
 
 
-def sms_rebind_proof_url(request, next_url: str) -> str | None:
-    """An account that had numbers and has no second factor left (PANIC, or the last one
-    removed) binds a new one only after its email confirms it."""
-    from accounts.selectors import factor_history_exists
-
-    from .flows import session_email_proved_recently
+def _had_device(user) -> bool:
+    """Numbers confirmed before the audit trail recorded enrolments count too."""
     from .selectors import phone_history_exists
 
-    # Any kind the account had counts (an authenticator app wiped by PANIC too), not
-    # only numbers: the email link guards every binding while none is left.
-    had = phone_history_exists(user=request.user) or factor_history_exists(user=request.user)
-    if had and not session_email_proved_recently(request):
-        return url_with_query(reverse("mfa_sms:email_confirm"), next=next_url)
-    return None
+    return phone_history_exists(user=user)
 
 
 def _eulogin_factors(proved: dict, *, user, user_details: bool = True) -> list[tuple[str, str]]:
@@ -100,7 +91,7 @@ def sms_factor() -> Factor:
         devices=_devices,
         rename=_rename,
         remove=_remove,
-        rebind_proof_url=sms_rebind_proof_url,
+        had_device=_had_device,
         enrol_url=_guided_enrol_url,
         step_up_url=sms_step_up_url,
         enrol_label=_("Add a mobile phone number"),

@@ -7,13 +7,11 @@ Views call these; none of them trusts the browser for anything but the typed val
 import enum
 import math
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
@@ -25,7 +23,6 @@ from accounts.factors import factor_proved
 from accounts.http import client_ip
 from accounts.locks import factor_failure_record, factor_failures_reset, factor_is_locked
 from accounts.models import AuditEvent
-from eulogin.ratelimit import window_hit
 
 from . import codes, conf, limits
 from .delivery import sms_message_queue
@@ -300,46 +297,6 @@ def challenge_verify(*, request: HttpRequest, purpose: str, code: str) -> Verify
 def session_sms_proved(*, request: HttpRequest, device: PhoneDevice) -> None:
     """Record on a signed-in session that it proved SMS now (step-up, enrolment)."""
     factor_proved(request, kind=SMS, device=device, phone=device.masked_number)
-
-
-EMAIL_PROOF_SESSION_KEY = "mfa_sms_email_proved_at"
-
-
-EMAIL_LINK_SALT = "mfa_sms.enrolment-email"
-
-
-def enrolment_email_send(*, request: HttpRequest, user, next_url: str) -> bool:
-    """Email the account a link that lets this person add a number; False when too many
-    were asked for this hour."""
-    window = 3600
-    if window_hit(scope="mfa_sms:enrolment-email", key=str(user.pk), window=window) > conf.get("MFA_SMS_EMAILS_PER_HOUR"):
-        return False
-    token = signing.dumps({"u": user.pk, "n": next_url}, salt=EMAIL_LINK_SALT, compress=True)
-    link = request.build_absolute_uri(reverse("mfa_sms:email_confirmed", args=[token]))
-    account_notice_send(user=user, template="mfa_sms/enrolment_confirm",
-                        context={"link": link, "minutes": conf.get("MFA_SMS_EMAIL_LINK_SECONDS") // 60})
-    return True
-
-
-def enrolment_email_accept(*, request: HttpRequest, token: str) -> str | None:
-    """Check a link from enrolment_email_send for the signed-in person; returns where to go
-    next ('' for the add page), or None for a link that is not theirs, altered or old."""
-    try:
-        data = signing.loads(token[:2048], salt=EMAIL_LINK_SALT, max_age=conf.get("MFA_SMS_EMAIL_LINK_SECONDS"))
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("u") != request.user.pk:
-        return None
-    request.session[EMAIL_PROOF_SESSION_KEY] = timezone.now().isoformat()
-    return str(data.get("n") or "")
-
-
-def session_email_proved_recently(request: HttpRequest) -> bool:
-    proved = request.session.get(EMAIL_PROOF_SESSION_KEY)
-    if not proved:
-        return False
-    age = (timezone.now() - datetime.fromisoformat(proved)).total_seconds()
-    return 0 <= age <= conf.get("MFA_SMS_EMAIL_PROOF_SECONDS")
 
 
 def device_token_verify(*, device: PhoneDevice, token) -> bool:

@@ -12,7 +12,6 @@ SUBJECTS = {
     "mfa_sms/phone_added": _("A mobile phone number was added to your EU Login account"),
     "mfa_sms/phone_removed": _("A mobile phone number was removed from your EU Login account"),
     "mfa_sms/locked": _("Signing in by SMS is locked on your EU Login account"),
-    "mfa_sms/enrolment_confirm": _("Confirm the new second-factor method of your EU Login account"),
 }
 for _template, _subject in SUBJECTS.items():
     email_subject_register(_template, _subject)

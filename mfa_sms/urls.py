@@ -13,7 +13,5 @@ urlpatterns = [
     path("phones/<int:pk>/remove/", views.phone_remove, name="phone_remove"),
     path("verify/", views.verify, name="verify"),
     path("verify/code/", views.verify_challenge, name="verify_challenge"),
-    path("phones/email/", views.email_confirm, name="email_confirm"),
-    path("phones/email/<str:token>/", views.email_confirmed, name="email_confirmed"),
     path("twilio/status/", views.twilio_status, name="twilio_status"),
 ]

@@ -375,32 +375,6 @@ verify_challenge = VerifyChallengeView.as_view()
 # --- a new number on an account that had numbers: confirmed from the email --------------
 
 
-@never_cache
-@csrf_protect
-@login_required
-def email_confirm(request: HttpRequest) -> HttpResponse:
-    """Ask for (POST) a link sent to the account's email address; following it lets this
-    session add a mobile phone number."""
-    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next")) or ""
-    if request.method == "POST":
-        if not sms_flows.enrolment_email_send(request=request, user=request.user, next_url=next_url):
-            messages.error(request, _("Too many emails were asked for. Please try again in an hour."))
-            return render(request, "mfa_sms/email_confirm.html", {"next": next_url}, status=429)
-        return render(request, "mfa_sms/email_confirm.html", {"next": next_url, "sent": True})
-    return render(request, "mfa_sms/email_confirm.html", {"next": next_url})
-
-
-@never_cache
-@login_required
-def email_confirmed(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the email: this session may now add a second-factor method of any
-    kind, then go on (to "Mon compte", where the methods are, when no page was named)."""
-    next_url = sms_flows.enrolment_email_accept(request=request, token=token)
-    if next_url is None:
-        return render(request, "mfa_sms/email_confirm.html", {"invalid": True}, status=400)
-    return redirect(safe_next_url(request, next_url) or "accounts:my_account")
-
-
 # --- Twilio delivery reports -------------------------------------------------------------
 
 

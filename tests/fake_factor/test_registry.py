@@ -160,5 +160,5 @@ def test_after_panic_the_password_alone_binds_no_factor_of_any_kind(client, user
     client.post(reverse("accounts:panic"), {"password": password})
     sign_in(client, user.email)
     # Not a phone, not a fake token: the account's email must confirm first.
-    assert client.get(reverse("fake_factor:enrol"))["Location"].startswith(reverse("mfa_sms:email_confirm"))
-    assert client.get(reverse("mfa_sms:phone_add"))["Location"].startswith(reverse("mfa_sms:email_confirm"))
+    assert client.get(reverse("fake_factor:enrol"))["Location"].startswith(reverse("accounts:rebind_email"))
+    assert client.get(reverse("mfa_sms:phone_add"))["Location"].startswith(reverse("accounts:rebind_email"))

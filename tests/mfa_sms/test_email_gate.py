@@ -1,5 +1,5 @@
-"""An account that had numbers and has none left (PANIC, or the last removed) adds a new
-one only after a link sent to its email: the password alone cannot bind a phone then."""
+"""An account that had a second factor and has none left (PANIC, or the last removed) adds a
+number only after a link sent to its email (accounts.rebind): the password alone binds no phone then."""
 
 import re
 
@@ -32,12 +32,12 @@ def test_panic_then_adding_a_phone_needs_the_email_link(client, user, password, 
 
     sign_in(client, user.email, password)
     response = client.get(reverse("mfa_sms:phone_add"))
-    assert response["Location"].startswith(reverse("mfa_sms:email_confirm"))
+    assert response["Location"].startswith(reverse("accounts:rebind_email"))
     # Posting the number directly is refused the same way: nothing is sent.
     client.post(reverse("mfa_sms:phone_add"), {"phone": "+32 470 00 00 02"})
     assert not PhoneDevice.objects.filter(user=user).exists()
 
-    client.post(reverse("mfa_sms:email_confirm"), {"next": reverse("mfa_sms:phone_add")})
+    client.post(reverse("accounts:rebind_email"), {"next": reverse("mfa_sms:phone_add")})
     other = Client()  # the link is for this person only: another account's session gets nothing
     sign_in(other, "someone.else@example.org", password)
     link = _link(user.email)
@@ -52,7 +52,7 @@ def test_the_email_link_asked_for_with_no_page_named_leads_to_my_account(client,
     sign_in(client, user.email, password)
     client.post(reverse("accounts:panic"), {"password": password})
     sign_in(client, user.email, password)
-    client.post(reverse("mfa_sms:email_confirm"))
+    client.post(reverse("accounts:rebind_email"))
     assert client.get(_link(user.email))["Location"] == reverse("accounts:my_account")
 
 
@@ -70,7 +70,7 @@ def test_the_password_alone_cannot_reach_two_factor_strength_after_panic(client,
     step_up = client.get(client.get(next_url)["Location"])
     add_url = re.search(r'href="([^"]+)" id="add-phone"', step_up.content.decode()).group(1).replace("&amp;", "&")
     response = client.post(add_url, {"phone": "+32 470 00 00 02", "next": query_value(add_url, "next")})
-    assert response["Location"].startswith(reverse("mfa_sms:email_confirm"))
+    assert response["Location"].startswith(reverse("accounts:rebind_email"))
     assert not PhoneDevice.objects.filter(number=ATTACKER).exists()
     assert "ticket=" not in client.get(next_url).get("Location", "")
 
@@ -88,7 +88,7 @@ def test_confirming_a_number_records_the_history(signed_in_client, user):
 def test_an_altered_or_foreign_link_is_refused(client, user, password, make_user):
     PhoneHistory.objects.create(user=user)
     sign_in(client, user.email, password)
-    client.post(reverse("mfa_sms:email_confirm"), {})
+    client.post(reverse("accounts:rebind_email"), {})
     link = _link(user.email)
     assert client.get(link.rstrip("/")[:-3] + "xyz/").status_code == 400
     intruder = make_user(email="intruder@example.org")
@@ -99,10 +99,10 @@ def test_an_altered_or_foreign_link_is_refused(client, user, password, make_user
 
 
 def test_emails_are_limited_per_account(client, user, password, settings):
-    settings.MFA_SMS_EMAILS_PER_HOUR = 2
+    settings.ACCOUNTS_REBIND_EMAILS_PER_HOUR = 2
     PhoneHistory.objects.create(user=user)
     sign_in(client, user.email, password)
-    assert [client.post(reverse("mfa_sms:email_confirm"), {}).status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.post(reverse("accounts:rebind_email"), {}).status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_panic_passwords_count_against_the_sign_in_limits(client, user, password, phone, settings):

@@ -26,10 +26,10 @@ def test_after_panic_neither_an_app_nor_a_phone_binds_without_the_email(client, 
     for url, data in ((reverse("mfa_totp:device_add"), {"name": "Attacker"}),
                       (reverse("mfa_sms:phone_add"), {"phone": "+32 470 00 00 02"})):
         response = client.post(url, data)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_sms:email_confirm"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:rebind_email"))
     assert not TOTPDevice.objects.exists() and not PhoneDevice.objects.exists()
 
-    client.post(reverse("mfa_sms:email_confirm"), {"next": reverse("mfa_totp:device_add")})
+    client.post(reverse("accounts:rebind_email"), {"next": reverse("mfa_totp:device_add")})
     assert client.get(_link(user.email))["Location"] == reverse("mfa_totp:device_add")
     assert client.get(reverse("mfa_totp:device_add")).status_code == 200
 
@@ -65,7 +65,7 @@ def test_after_panic_the_email_proof_speaks_of_every_kind_of_method_not_only_pho
     page = client.get(client.get(reverse("mfa_totp:device_add"))["Location"]).content.decode()
     text = WORDING[language]
     assert text["page"] in unescape(page)
-    sent = unescape(client.post(reverse("mfa_sms:email_confirm"), {"next": reverse("mfa_totp:device_add")}).content.decode())
+    sent = unescape(client.post(reverse("accounts:rebind_email"), {"next": reverse("mfa_totp:device_add")}).content.decode())
     assert text["sent"] in sent
     for words in (page, sent):
         main = unescape(words).split('<main id="main"')[-1]
