@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -673,18 +673,20 @@ def test_anonymous_login_writes_nothing(client, service):
 # --- 2.5.3 / 2.7.3 INTERNAL_ERROR ---------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["cas:service_validate", "cas:p3_proxy_validate", "cas:proxy", "cas:validate"])
-def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monkeypatch, name):
-    from django.db import OperationalError
-
+@pytest.mark.parametrize(("error", "status"), [(RuntimeError("a defect"), 500),
+                                               (OperationalError("connection refused"), 503)])
+def test_2_5_3_internal_error_is_answered_in_the_protocol(client, service, monkeypatch, name, error, status):
     from cas_server import views
 
-    def database_down(**kwargs):
-        raise OperationalError("connection refused")
+    def failing(**kwargs):
+        raise error
 
-    monkeypatch.setattr(views, "ticket_validate", database_down)
-    monkeypatch.setattr(views, "proxy_ticket_issue", database_down)
+    monkeypatch.setattr(views, "ticket_validate", failing)
+    monkeypatch.setattr(views, "proxy_ticket_issue", failing)
     response = client.get(reverse(name), {"ticket": "ST-abc", "service": SERVICE_URL, "pgt": "PGT-a", "targetService": SERVICE_URL})
-    assert response.status_code == 500
+    # A defect is a 500; the database lost, a 503 the service may try again after.
+    assert response.status_code == status
+    assert response.get("Retry-After") == ("5" if status == 503 else None)
     if name == "cas:validate":
         assert response.content == b"no\n\n"
     else:
