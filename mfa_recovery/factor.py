@@ -27,7 +27,7 @@ def _devices(user):
 
 
 def _remove(request, device) -> None:
-    """The API's removal of one's own set: the administrator's service, audited and told."""
+    """The API's removal of one's own set: the page's service, audited and told."""
     from .services import recovery_codes_remove
 
     recovery_codes_remove(request=request, user=device.user)

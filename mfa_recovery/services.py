@@ -61,8 +61,8 @@ def recovery_codes_to_show(request: HttpRequest) -> list[str]:
 
 
 def recovery_codes_remove(*, request: HttpRequest | None, user) -> None:
-    """The set and its codes go (an administrator's removal); audited, and the person is
-    told."""
+    """The set and its codes go (the person's removal, or an administrator's); audited, and
+    the person is told."""
     removed, _detail = RecoveryCodeSet.objects.filter(user=user).delete()
     if removed:
         audit_event_record(kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, request=request, user=user, method=KIND)

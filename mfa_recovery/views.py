@@ -68,6 +68,19 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@csrf_protect
+@recent_authentication_required
+@fresh_factor_required
+def remove(request: HttpRequest) -> HttpResponse:
+    """POST: the set goes, and none of its codes signs in any more (audited, the person is
+    told by email). A GET (back from a password or factor check) leads to the codes page."""
+    if request.method == "POST" and selectors.recovery_code_set_for_user(user=request.user) is not None:
+        services.recovery_codes_remove(request=request, user=request.user)
+        messages.success(request, _("Your recovery codes were removed: none of them signs you in any more."))
+    return redirect("mfa_recovery:codes")
+
+
+@never_cache
 @login_required
 def show(request: HttpRequest) -> HttpResponse:
     """The new codes, once, with a text file to download. A reload shows them no more."""

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from mfa_recovery import codes as codes_module
+from mfa_recovery import services
 from mfa_recovery.models import RecoveryCode
 from mfa_recovery.selectors import recovery_codes_remaining
 from tests.conftest import force_sign_in
@@ -90,3 +91,29 @@ def test_a_code_is_typed_in_any_case_with_or_without_its_dash(recovery_codes, us
     typed = recovery_codes[0].replace("-", " ").lower()
     result, _device = services.recovery_code_verify(request=new_request(), user=user, code=typed, purpose="signin")
     assert result is services.VerifyResult.OK
+
+
+def test_the_person_removes_their_codes_with_a_fresh_proof(client, user, recovery_codes):
+    force_sign_in(client, user, kinds=("PASSWORD", "TOTP"))
+    page = client.get(reverse("mfa_recovery:codes")).content.decode()
+    assert 'id="remove-codes-button"' in page
+    mail.outbox.clear()
+    response = client.post(reverse("mfa_recovery:remove"))
+    assert response.status_code == 302 and response.url == reverse("mfa_recovery:codes")
+    assert not RecoveryCode.objects.filter(device__user=user).exists()
+    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.MFA_DEVICE_REMOVED, detail__method="RECOVERY_CODE").exists()
+    assert len(mail.outbox) == 1 and user.email in mail.outbox[0].to
+    page = client.get(response.url).content.decode()
+    assert "none of them signs you in any more" in page and 'id="remove-codes-button"' not in page
+    # None of the old codes signs in any more.
+    result, _set = services.recovery_code_verify(request=new_request(), user=user, code=recovery_codes[0], purpose="signin")
+    assert result is services.VerifyResult.WRONG
+
+
+def test_removing_the_codes_needs_a_fresh_proof_and_a_post(client, user, recovery_codes):
+    force_sign_in(client, user, kinds=("PASSWORD",))
+    response = client.post(reverse("mfa_recovery:remove"))
+    assert response.status_code == 302 and response.url.startswith(reverse("mfa_totp:verify"))
+    force_sign_in(client, user, kinds=("PASSWORD", "TOTP"))
+    assert client.get(reverse("mfa_recovery:remove")).url == reverse("mfa_recovery:codes")
+    assert RecoveryCode.objects.filter(device__user=user).count() == 10
