@@ -286,3 +286,15 @@ def test_a_key_proved_after_an_old_password_is_no_recent_authentication(client, 
         assert _kinds(client) == {"PASSWORD", "WEBAUTHN"}
         response = client.get(reverse("mfa_webauthn:key_add"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
+
+
+def test_a_form_sent_without_the_browsers_answer_says_why(client, user):
+    """Pressed before the page's script listens (or with JavaScript off), the button sends
+    no answer: the page says so instead of coming back unchanged."""
+    sign_in(client, user.email)
+    client.get(reverse("mfa_webauthn:key_add"), {"type": "passkey"})
+    response = client.post(reverse("mfa_webauthn:key_add"), {"type": "passkey", "name": "Laptop", "credential": ""},
+                           HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "Votre navigateur n&#x27;a transmis aucune réponse d&#x27;une clé de sécurité" in response.content.decode()
+    assert not WebAuthnDevice.objects.filter(user=user).exists()
