@@ -77,5 +77,6 @@
         show(failure && failure.name === "InvalidStateError" ? form.dataset.msgDuplicate : form.dataset.msgCancelled);
       });
     });
+    form.dataset.webauthnReady = "1";  // the button now asks the browser (before this, it sends no answer)
   });
 })();
