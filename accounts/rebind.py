@@ -4,7 +4,7 @@ An account that held a second factor and has none left (PANIC, or the last one r
 would otherwise bind a new one, of any kind, with the password alone: whoever learnt the
 password after the person pressed PANIC would own the account. So the binding also needs
 a link sent to the account's email address, opened in the same session
-(`rebind_proof_url`, asked by `accounts.decorators.factor_binding_allowed` and the API).
+(`rebind_proof_url`, asked by `accounts.decorators.fresh_factor_required` and the API).
 
 What counts as "held one": every factor app audits each enrolment, and PANIC is audited
 (`factor_history_exists`); a factor may add its own older record (`Factor.had_device`:
@@ -57,11 +57,11 @@ def rebind_email_send(*, request: HttpRequest, user, next_url: str) -> bool:
     if window_hit(scope="accounts:rebind-email", key=str(user.pk), window=3600) > conf.get(
             "ACCOUNTS_REBIND_EMAILS_PER_HOUR"):
         return False
-    from .services import _notice_send
+    from .services import notice_send
 
     token = signing.dumps({"u": user.pk, "n": next_url}, salt=EMAIL_LINK_SALT, compress=True)
     link = request.build_absolute_uri(reverse("accounts:rebind_email_confirmed", args=[token]))
-    _notice_send(user=user, template=TEMPLATE, request=request,
+    notice_send(user=user, template=TEMPLATE, request=request,
                  extra={"link": link, "minutes": conf.get("ACCOUNTS_REBIND_EMAIL_LINK_SECONDS") // 60})
     return True
 

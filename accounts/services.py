@@ -184,8 +184,11 @@ def password_reset_email_send(*, email: str, language: str, base_url: str, ip: s
     )
 
 
-def _notice_send(*, user: User, template: str, request: HttpRequest | None, base_url: str = "",
-                 extra: dict | None = None) -> None:
+def notice_send(*, user: User, template: str, request: HttpRequest | None, base_url: str = "",
+                extra: dict | None = None) -> None:
+    """Email `user` the accounts notice `template` (accounts/email/<template>.txt) in their
+    language, saying when and from where (and, given `base_url`, the reset link); queued once
+    the transaction commits."""
     from .tasks import account_email_send as task
 
     language = user.preferred_language or (getattr(request, "LANGUAGE_CODE", "") if request else "")
@@ -209,7 +212,7 @@ def user_password_reset(*, user: User, password: str, request: HttpRequest | Non
         user.save(update_fields=["password"])
         signin_throttles_clear(email=user.email)
         audit_event_record(kind=AuditEvent.Kind.PASSWORD_RESET, request=request, user=user)
-        _notice_send(user=user, template="password_reset_done", request=request, base_url=base_url)
+        notice_send(user=user, template="password_reset_done", request=request, base_url=base_url)
     user_sessions_end_all(user=user, request=request)
 
 
@@ -221,7 +224,7 @@ def user_password_change(*, request: HttpRequest, user: User, password: str, bas
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_event_record(kind=AuditEvent.Kind.PASSWORD_CHANGED, request=request, user=user)
-        _notice_send(user=user, template="password_changed", request=request, base_url=base_url)
+        notice_send(user=user, template="password_changed", request=request, base_url=base_url)
     user_sessions_end_all(user=user, except_session_key=old_key, request=request)
     # A new session key for this session too; its record follows it (accounts/sessions.py).
     update_session_auth_hash(request, user)
@@ -335,7 +338,7 @@ def user_devices_panic(*, request: HttpRequest, user: User) -> int:
             device.delete()
             removed += 1
         audit_event_record(kind=AuditEvent.Kind.MFA_PANIC, request=request, user=user, removed=removed)
-        _notice_send(user=user, template="panic", request=request, extra={"removed": removed})
+        notice_send(user=user, template="panic", request=request, extra={"removed": removed})
     user_sessions_end_all(user=user, request=request)
     logout(request)
     return removed
