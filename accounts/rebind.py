@@ -62,7 +62,7 @@ def rebind_email_send(*, request: HttpRequest, user, next_url: str) -> bool:
     token = signing.dumps({"u": user.pk, "n": next_url}, salt=EMAIL_LINK_SALT, compress=True)
     link = request.build_absolute_uri(reverse("accounts:rebind_email_confirmed", args=[token]))
     notice_send(user=user, template=TEMPLATE, request=request,
-                 extra={"link": link, "minutes": conf.get("ACCOUNTS_REBIND_EMAIL_LINK_SECONDS") // 60})
+                extra={"link": link, "minutes": conf.get("ACCOUNTS_REBIND_EMAIL_LINK_SECONDS") // 60})
     return True
 
 

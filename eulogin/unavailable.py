@@ -18,6 +18,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .cache import CacheUnavailable
 
@@ -52,8 +53,6 @@ def unavailable_page(request: HttpRequest, error: BaseException) -> HttpResponse
     from .errors import error_page
 
     if isinstance(error, CacheUnavailable):
-        from django.shortcuts import render
-
         response = render(request, "unavailable.html", status=503)
     else:
         response = error_page(request, 503)

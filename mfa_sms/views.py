@@ -372,9 +372,6 @@ class VerifyChallengeView(ChallengeView):
 verify_challenge = VerifyChallengeView.as_view()
 
 
-# --- a new number on an account that had numbers: confirmed from the email --------------
-
-
 # --- Twilio delivery reports -------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ signatures, challenges single use and short-lived, the counter, RP ID and origin
 
 from urllib.parse import urlencode
 
+import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -232,11 +233,18 @@ def _passkey_sign_in(client, passkey):
     assert response.status_code == 302 and _kinds(client) == {"PASSKEY"}
 
 
-def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(client, user, passkey, settings):
+@pytest.fixture
+def passkey_user(client, user, passkey, settings):
+    """`user` with `passkey` registered, `client` signed out; a 10-minute window for a
+    recent authentication."""
     settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
     sign_in(client, user.email)
     assert register(client, passkey, kind="passkey").status_code == 302
     client.logout()
+    return user
+
+
+def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(client, passkey_user, passkey):
     with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False) as clock:
         _passkey_sign_in(client, passkey)
         # No password was asked, and none is asked for a change within the window.
@@ -247,11 +255,7 @@ def test_a_passkey_sign_in_counts_as_a_recent_authentication_for_its_window(clie
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:reauthenticate"))
 
 
-def test_past_the_window_a_passkey_confirms_instead_of_the_password(client, user, passkey, settings):
-    settings.ACCOUNTS_REAUTHENTICATION_SECONDS = 600
-    sign_in(client, user.email)
-    assert register(client, passkey, kind="passkey").status_code == 302
-    client.logout()
+def test_past_the_window_a_passkey_confirms_instead_of_the_password(client, passkey_user, passkey):
     with time_machine.travel(timezone.now() + timezone.timedelta(hours=1), tick=False) as clock:
         _passkey_sign_in(client, passkey)
         clock.shift(601)
